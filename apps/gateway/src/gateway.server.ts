@@ -1,0 +1,64 @@
+/**
+ * The device-facing HTTP server (the hot path): plain Fastify, no framework layers between the
+ * socket and the sandbox. Routes live in the registry; `/_dsp/*` is reserved for the node itself.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { type BackendServices, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
+import type { LiveRegistry } from './live-registry';
+
+const STATUS_BY_SCRIPT_ERROR: Record<string, number> = {
+  'script-timeout': 504,
+  'script-memory': 503,
+  'script-threw': 500,
+  'script-bad-response': 502,
+  'script-not-found': 500,
+};
+
+export function createGatewayServer(registry: LiveRegistry, services: BackendServices, options: { onError?: (message: string) => void } = {}): FastifyInstance {
+  const app = Fastify({ bodyLimit: 1024 * 1024, maxParamLength: 500, connectionTimeout: 30_000, requestTimeout: 60_000 });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const requests = new Counter({ name: 'dsp_gateway_requests_total', help: 'Device requests by repository, endpoint and status', labelNames: ['repository', 'endpoint', 'status'], registers: [metrics] });
+  const latency = new Histogram({ name: 'dsp_gateway_request_seconds', help: 'Device request latency', labelNames: ['repository', 'endpoint'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metrics] });
+
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.get('/_dsp/health', async () => ({ status: 'ok', repositories: registry.size }));
+  app.get('/_dsp/metrics', async (_request, reply) => reply.header('Content-Type', metrics.contentType).send(await metrics.metrics()));
+
+  const serve = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const url = request.url;
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const match = registry.match(request.method, path);
+    if (!match) return reply.status(404).send({ error: { code: 'no-such-endpoint', message: `no endpoint serves ${request.method} ${path}` } });
+    const { repository, endpoint, params } = match;
+    const started = process.hrtime.bigint();
+    const endpointLabel = `${endpoint.method} ${endpoint.path}`;
+    reply.header('X-DSP-Commit', repository.entry.commit);
+    try {
+      const response = await repository.compiled.run(
+        endpoint.script,
+        { method: request.method, path, params, query: request.query as Record<string, string>, headers: request.headers as Record<string, string>, body: request.body ?? null },
+        services,
+        { timeoutMs: endpoint.timeoutMs ?? DEFAULT_SCRIPT_LIMITS.timeoutMs, memoryMb: endpoint.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb },
+      );
+      requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(response.status) });
+      reply.status(response.status).headers(response.headers);
+      return typeof response.body === 'string' ? reply.send(response.body) : reply.send(response.body);
+    } catch (error) {
+      const code = error instanceof ScriptError ? error.code : 'gateway-error';
+      const status = STATUS_BY_SCRIPT_ERROR[code] ?? 500;
+      requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(status) });
+      if (repository.compiled.disposed) void registry.recompile(repository.entry.repository).catch(() => undefined);
+      if (!(error instanceof ScriptError)) options.onError?.(`gateway error on ${endpointLabel}: ${String(error)}`);
+      return reply.status(status).send({ error: { code, message: error instanceof Error ? error.message : String(error) } });
+    } finally {
+      latency.observe({ repository: repository.entry.repository, endpoint: endpointLabel }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
+  app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url: '/*', handler: serve });
+  app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url: '/', handler: serve });
+  return app;
+}

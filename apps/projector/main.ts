@@ -1,0 +1,32 @@
+/** `npm run start:projector`: projections from Kafka into Cassandra. */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadPlatformConfig } from '@dsp/config';
+import { openEventLog } from '@dsp/event-log';
+import { openStorage } from '@dsp/store';
+import { createProjectorApp, ProjectorService } from './src/projector.app';
+
+async function main(): Promise<void> {
+  const config = loadPlatformConfig();
+  if (config.mode !== 'distributed') throw new Error('start:projector runs against Kafka and Cassandra: set DSP_KAFKA_BROKERS and DSP_CASSANDRA_CONTACT_POINTS (or use npm start)');
+  const app = await createProjectorApp({ engines: await openStorage(config), log: openEventLog(config) });
+  const projector = app.get(ProjectorService);
+  await projector.start();
+  if (process.argv.includes('--replay')) {
+    const count = await projector.replayAll();
+    Logger.log(`replayed ${count} events`, 'projector');
+  }
+  Logger.log('projector consuming repository events', 'projector');
+  const stop = async () => {
+    await projector.stop();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  Logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error), 'projector');
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+/** Versioned payloads of the repository stream. Changing a shape means a new version file. */
+
+export interface GitIdentityV1 {
+  name: string;
+  email: string;
+  /** Unix seconds. */
+  timestamp: number;
+  /** Minutes, git's sign convention as used by isomorphic-git (UTC = 0). */
+  timezoneOffset: number;
+}
+
+export interface RepositoryCreatedV1 {
+  repository: string;
+  createdAt: string;
+}
+
+export interface FileWrittenV1 {
+  path: string;
+  blob: string;
+  content: string;
+}
+
+export interface CommitCreatedV1 {
+  repository: string;
+  commit: string;
+  tree: string;
+  parents: string[];
+  author: GitIdentityV1;
+  committer: GitIdentityV1;
+  message: string;
+  /** Files written in this commit (full content, so projections never need another source). */
+  written: FileWrittenV1[];
+  deleted: string[];
+  /** Every tree of the commit: directory path ('' = root) -> tree id. */
+  trees: Record<string, string>;
+  /** Tree objects this commit introduces (not already in its first parent), for read models and git interop. */
+  treeObjects: GitTreeObjectV1[];
+}
+
+export interface GitTreeEntryV1 {
+  mode: '100644' | '040000';
+  path: string;
+  oid: string;
+  type: 'blob' | 'tree';
+}
+
+export interface GitTreeObjectV1 {
+  id: string;
+  entries: GitTreeEntryV1[];
+}
+
+export interface BranchMovedV1 {
+  repository: string;
+  branch: string;
+  from: string | null;
+  to: string;
+  reason: 'commit';
+}
+
+export type RepositoryEventV1 =
+  | { type: 'RepositoryCreated'; data: RepositoryCreatedV1 }
+  | { type: 'CommitCreated'; data: CommitCreatedV1 }
+  | { type: 'BranchMoved'; data: BranchMovedV1 };
+
+export type RepositoryEventType = RepositoryEventV1['type'];
+
+export function repositoryStream(repository: string): string {
+  return `repository-${repository}`;
+}

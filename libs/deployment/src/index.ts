@@ -1,0 +1,4 @@
+export * from './manifest';
+export * from './deployment-content.policy';
+export * from './registry.projection';
+export * from './deployment.module';

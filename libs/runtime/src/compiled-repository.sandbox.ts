@@ -1,0 +1,373 @@
+import ivm from 'isolated-vm';
+import type { BackendCall, BackendResult } from './backend-call.type';
+import type { BackendServices } from './backend-services.port';
+import type { DeviceRequest } from './device-request.type';
+import { isolateFailureOf } from './isolate-error.util';
+import {
+  importProblemsOf,
+  isScriptPath,
+  moduleUrlOf,
+  normalizeScriptPath,
+  resolveSpecifier,
+  syntaxProblemOf,
+} from './module-specifier.util';
+import type { RunHooks } from './run-hooks.type';
+import { RUN_OUTCOME, SANDBOX_BOOTSTRAP } from './sandbox-bootstrap.constant';
+import type { ScriptFile } from './script-file.type';
+import { DEFAULT_SCRIPT_LIMITS, MAX_SCRIPT_MEMORY_MB, MIN_SCRIPT_MEMORY_MB } from './script-limits.constant';
+import type { ScriptLimits } from './script-limits.type';
+import type { ScriptProblem } from './script-problem.type';
+import type { ScriptResponse } from './script-response.type';
+import { parseScriptResponse } from './script-response.util';
+import { ScriptError } from './script.error';
+
+/** A request being served; the isolate knows it by `id` only. */
+interface ActiveRun {
+  readonly id: number;
+  readonly scriptPath: string;
+  readonly services: BackendServices;
+  readonly timeoutMs: number;
+  /** performance.now() by which the run must have answered. */
+  readonly deadline: number;
+  readonly onLog: ((line: string) => void) | undefined;
+  readonly resolve: (response: ScriptResponse) => void;
+  readonly reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
+  /** Waiting for its script's module to evaluate (first run of the script). */
+  loading: boolean;
+}
+
+/** The bootstrap's functions, as the host calls them. */
+interface Bridge {
+  invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean) => void>;
+  settle: ivm.Reference<(runId: number, callId: number, ok: boolean, value: BackendResult | string) => void>;
+  abandon: ivm.Reference<(runId: number) => void>;
+  register: ivm.Reference<(path: string, namespace: unknown) => string>;
+}
+
+/**
+ * A repository's scripts compiled and linked in one isolate with one context, ready to serve.
+ *
+ * Every piece of script execution runs under a CPU timeout: the handler's first slice (invoke),
+ * and each later slice, which starts when the host settles a backend call (settle), gets the time
+ * left of its request. isolated-vm's own promise proxying would resume a script after an await
+ * with no timeout at all, so a loop there could only be stopped by disposing the isolate. A timer
+ * per request bounds the wall-clock time spent awaiting backend calls.
+ */
+export class CompiledRepository {
+  private readonly modules = new Map<string, ivm.Module>();
+  /** Scripts whose module graph has been evaluated and whose handler the bootstrap holds. */
+  private readonly loads = new Map<string, Promise<void>>();
+  private readonly ready = new Set<string>();
+  private readonly runs = new Map<number, ActiveRun>();
+  private readonly hostReferences: ivm.Reference[];
+  private readonly bridge: Bridge;
+  private nextRunId = 0;
+  private isDisposed = false;
+
+  private constructor(
+    private readonly isolate: ivm.Isolate,
+    private readonly context: ivm.Context,
+  ) {
+    this.hostReferences = [
+      new ivm.Reference((runId: number, callId: number, call: BackendCall) => this.onCall(runId, callId, call)),
+      new ivm.Reference((runId: number, line: string) => this.onLog(runId, line)),
+      new ivm.Reference((runId: number, outcome: number, payload: string) => this.onDone(runId, outcome, payload)),
+    ];
+    const exports = context.evalClosureSync(SANDBOX_BOOTSTRAP, this.hostReferences, { result: { reference: true } });
+    this.bridge = {
+      invoke: exports.getSync('invoke', { reference: true }),
+      settle: exports.getSync('settle', { reference: true }),
+      abandon: exports.getSync('abandon', { reference: true }),
+      register: exports.getSync('register', { reference: true }),
+    };
+    exports.release();
+  }
+
+  /**
+   * Compiles and links every .js/.mjs file of `files` as an ES module (relative imports resolve
+   * within `files`). Modules are evaluated lazily, on the first run of a script that needs them, so
+   * one broken script does not take its repository's other endpoints down.
+   */
+  static async compile(files: ScriptFile[], options: { memoryMb?: number } = {}): Promise<CompiledRepository> {
+    const memoryMb = Math.min(MAX_SCRIPT_MEMORY_MB, Math.max(MIN_SCRIPT_MEMORY_MB, options.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb));
+    const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
+    try {
+      const repository = new CompiledRepository(isolate, await isolate.createContext());
+      await repository.link(files);
+      return repository;
+    } catch (error) {
+      if (!isolate.isDisposed) isolate.dispose();
+      if (isolateFailureOf(error) === 'memory') {
+        throw new ScriptError('script-memory', `the repository does not fit in ${memoryMb} MB`);
+      }
+      throw error;
+    }
+  }
+
+  get disposed(): boolean {
+    return this.isDisposed || this.isolate.isDisposed;
+  }
+
+  /**
+   * Calls the default export of `scriptPath` with a copy of `request` and a `ctx` that reaches
+   * `services`. Rejects with a ScriptError when the script fails its request. `limits.memoryMb` is
+   * not enforced per call: memory is the isolate's, fixed by `compile`.
+   */
+  run(
+    scriptPath: string,
+    request: DeviceRequest,
+    services: BackendServices,
+    limits: ScriptLimits = DEFAULT_SCRIPT_LIMITS,
+    hooks: RunHooks = {},
+  ): Promise<ScriptResponse> {
+    if (this.disposed) {
+      return Promise.reject(new ScriptError('script-disposed', 'this compiled repository is disposed; compile it again', { scriptPath }));
+    }
+    const path = this.modules.has(scriptPath) ? scriptPath : normalizeScriptPath(scriptPath);
+    if (!this.modules.has(path)) {
+      return Promise.reject(new ScriptError('script-not-found', `no script ${scriptPath} in this repository`, { scriptPath }));
+    }
+    const { timeoutMs } = limits;
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      return Promise.reject(new RangeError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`));
+    }
+    return new Promise<ScriptResponse>((resolve, reject) => {
+      const run: ActiveRun = {
+        id: ++this.nextRunId,
+        scriptPath: path,
+        services,
+        timeoutMs,
+        deadline: performance.now() + timeoutMs,
+        onLog: hooks.onLog,
+        resolve,
+        reject,
+        loading: !this.ready.has(path),
+      };
+      this.runs.set(run.id, run);
+      run.timer = setTimeout(() => this.timeOut(run), timeoutMs);
+      if (!run.loading) {
+        this.invoke(run, request);
+      } else {
+        this.load(path, timeoutMs).then(
+          () => {
+            run.loading = false;
+            this.invoke(run, request);
+          },
+          (error: unknown) => this.fail(run, error),
+        );
+      }
+    });
+  }
+
+  /** Ends every active run (they reject with 'script-disposed') and frees the isolate. */
+  dispose(): void {
+    this.collapse(undefined);
+  }
+
+  private async link(files: ScriptFile[]): Promise<void> {
+    const scripts = files.filter((file) => isScriptPath(file.path)).map((file) => ({ ...file, path: normalizeScriptPath(file.path) }));
+    const scriptPaths = new Set(scripts.map((file) => file.path));
+    const problems: ScriptProblem[] = [];
+    for (const file of scripts) {
+      try {
+        this.modules.set(file.path, await this.isolate.compileModule(file.source, { filename: moduleUrlOf(file.path) }));
+      } catch (error) {
+        if (isolateFailureOf(error) !== undefined) throw error;
+        problems.push(syntaxProblemOf(file.path, error));
+      }
+    }
+    for (const file of scripts) {
+      const module = this.modules.get(file.path);
+      if (module !== undefined) problems.push(...importProblemsOf(file, module.dependencySpecifiers, scriptPaths));
+    }
+    if (problems.length > 0) {
+      const summary = problems.map((p) => `${p.path}${p.line === undefined ? '' : `:${p.line}:${p.column ?? 1}`} ${p.message}`).join('; ');
+      throw new ScriptError('script-invalid', `the repository does not compile: ${summary}`, { problems });
+    }
+    const pathOf = new Map([...this.modules].map(([path, module]) => [module, path]));
+    const resolveImport = (specifier: string, referrer: ivm.Module): ivm.Module => {
+      const resolution = resolveSpecifier(specifier, pathOf.get(referrer) ?? '', scriptPaths);
+      const module = 'path' in resolution ? this.modules.get(resolution.path) : undefined;
+      if (module === undefined) throw new Error('problem' in resolution ? resolution.problem : `cannot import '${specifier}'`);
+      return module;
+    };
+    for (const module of this.modules.values()) await module.instantiate(this.context, resolveImport);
+  }
+
+  /** Evaluates a script's module graph once and hands its default export to the bootstrap. */
+  private load(path: string, timeoutMs: number): Promise<void> {
+    let loading = this.loads.get(path);
+    if (loading === undefined) {
+      loading = this.evaluate(path, timeoutMs);
+      this.loads.set(path, loading);
+    }
+    return loading;
+  }
+
+  private async evaluate(path: string, timeoutMs: number): Promise<void> {
+    const module = this.modules.get(path);
+    if (module === undefined) throw new ScriptError('script-not-found', `no script ${path} in this repository`, { scriptPath: path });
+    try {
+      await module.evaluate({ timeout: timeoutMs });
+    } catch (error) {
+      if (isolateFailureOf(error) === 'timeout') {
+        // A module whose evaluation was cut short stays failed in this isolate: refuse new runs,
+        // and let fail() tear the isolate down once this run has its timeout error.
+        this.isDisposed = true;
+        throw new ScriptError('script-timeout', `${path} did not finish loading within ${timeoutMs} ms`, { scriptPath: path });
+      }
+      if (isolateFailureOf(error) !== undefined) throw error;
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new ScriptError('script-threw', `${path} threw while loading: ${message}`, { scriptPath: path, scriptStack: error instanceof Error ? error.stack : undefined });
+    }
+    const problem = await this.bridge.register.apply(undefined, [path, module.namespace.derefInto()], { timeout: timeoutMs });
+    if (typeof problem === 'string' && problem !== '') {
+      throw new ScriptError('script-not-found', `${path} cannot serve requests: ${problem}`, { scriptPath: path });
+    }
+    this.ready.add(path);
+  }
+
+  private invoke(run: ActiveRun, request: DeviceRequest): void {
+    const remaining = Math.ceil(run.deadline - performance.now());
+    if (remaining <= 0 || !this.runs.has(run.id)) return; // the timer has fired or is about to
+    this.bridge.invoke
+      .apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined], {
+        arguments: { copy: true },
+        timeout: remaining,
+      })
+      .catch((error: unknown) => this.fail(run, error));
+  }
+
+  // --- host side of the bridge: the bootstrap calls these through applyIgnored ---
+
+  private onCall(runId: number, callId: number, call: BackendCall): void {
+    const run = this.runs.get(runId);
+    if (run === undefined) return;
+    let result: Promise<BackendResult>;
+    try {
+      result = run.services.call(call);
+    } catch (error) {
+      result = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    result.then(
+      ({ status, body }) => this.settle(run, callId, true, { status, body }),
+      (error: unknown) => this.settle(run, callId, false, error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  private onLog(runId: number, line: string): void {
+    try {
+      this.runs.get(runId)?.onLog?.(line);
+    } catch {
+      // A failing log sink must not fail the script.
+    }
+  }
+
+  private onDone(runId: number, outcome: number, payload: string): void {
+    const run = this.runs.get(runId);
+    if (run === undefined) return;
+    const scriptPath = run.scriptPath;
+    switch (outcome) {
+      case RUN_OUTCOME.ok: {
+        let response: ScriptResponse;
+        try {
+          response = parseScriptResponse(payload, scriptPath);
+        } catch (error) {
+          this.finish(run, error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        this.finish(run, response);
+        return;
+      }
+      case RUN_OUTCOME.threw:
+        this.finish(run, new ScriptError('script-threw', `${scriptPath} threw ${firstLineOf(payload)}`, { scriptPath, scriptStack: payload }));
+        return;
+      default:
+        this.finish(run, new ScriptError('script-bad-response', `${scriptPath} answered with a bad response: ${payload}`, { scriptPath }));
+    }
+  }
+
+  /** Hands a backend result (or failure) to the waiting script, under the run's remaining budget. */
+  private settle(run: ActiveRun, callId: number, ok: boolean, value: BackendResult | string): void {
+    const remaining = Math.ceil(run.deadline - performance.now());
+    if (remaining <= 0 || !this.runs.has(run.id) || this.disposed) return;
+    this.bridge.settle
+      .apply(undefined, [run.id, callId, ok, value], { arguments: { copy: true }, timeout: remaining })
+      .catch((error: unknown) => {
+        if (ok && isolateFailureOf(error) === undefined) {
+          // The result could not be copied into the isolate (not structured-cloneable).
+          this.settle(run, callId, false, `the result of the backend call cannot be passed to the script: ${String(error)}`);
+        } else {
+          this.fail(run, error);
+        }
+      });
+  }
+
+  private timeOut(run: ActiveRun): void {
+    this.finish(run, new ScriptError('script-timeout', `${run.scriptPath} did not answer within ${run.timeoutMs} ms`, { scriptPath: run.scriptPath }));
+    // A module that did not finish evaluating is stuck or failed for good in this isolate.
+    if (run.loading) this.collapse(undefined);
+  }
+
+  /** A slice of script execution ended abnormally, or loading failed. */
+  private fail(run: ActiveRun, error: unknown): void {
+    switch (isolateFailureOf(error)) {
+      case 'timeout':
+        this.timeOut(run);
+        return;
+      case 'memory':
+        this.collapse(run);
+        return;
+      case 'disposed':
+        this.collapse(undefined);
+        return;
+      case undefined:
+        if (error instanceof ScriptError) {
+          // Load failures are cached per script: give each run an error of its own.
+          this.finish(run, new ScriptError(error.code, error.message, error.details));
+        } else {
+          this.finish(run, error instanceof Error ? error : new Error(String(error)));
+        }
+        if (this.isDisposed) this.collapse(undefined);
+    }
+  }
+
+  private finish(run: ActiveRun, outcome: ScriptResponse | Error): void {
+    if (!this.runs.delete(run.id)) return;
+    clearTimeout(run.timer);
+    if (outcome instanceof Error) {
+      if (!this.disposed) this.bridge.abandon.applyIgnored(undefined, [run.id]);
+      run.reject(outcome);
+    } else {
+      run.resolve(outcome);
+    }
+  }
+
+  /**
+   * The isolate is gone or unusable: mark this repository disposed and end every active run. The
+   * run that was executing when the heap limit was hit gets 'script-memory'; the others were
+   * bystanders and get the retriable 'script-disposed'.
+   */
+  private collapse(memoryCulprit: ActiveRun | undefined): void {
+    this.isDisposed = true;
+    for (const run of [...this.runs.values()]) {
+      this.finish(
+        run,
+        run === memoryCulprit
+          ? new ScriptError('script-memory', `${run.scriptPath} exceeded the memory limit of its isolate`, { scriptPath: run.scriptPath })
+          : new ScriptError('script-disposed', `the isolate of ${run.scriptPath} was disposed while it ran; compile the repository again`, {
+              scriptPath: run.scriptPath,
+            }),
+      );
+    }
+    if (this.isolate.isDisposed) return;
+    for (const reference of this.hostReferences) reference.release();
+    this.isolate.dispose();
+  }
+}
+
+function firstLineOf(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
+}

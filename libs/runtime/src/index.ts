@@ -1,0 +1,16 @@
+/** @dsp/runtime: compiles a repository's scripts into an isolate and runs them for device requests. */
+export type { BackendCall, BackendResult } from './backend-call.type';
+export { BackendCallError, type BackendCallErrorCode } from './backend-call.error';
+export { BackendServices } from './backend-services.port';
+export { checkScripts } from './check-scripts.util';
+export { CompiledRepository } from './compiled-repository.sandbox';
+export type { DeviceRequest } from './device-request.type';
+export { HttpBackendServices, type HttpBackendServiceConfig } from './http-backend-services.adapter';
+export type { RunHooks } from './run-hooks.type';
+export { LOG_LINES_PER_RUN, LOG_LINE_CHARS, SANDBOX_GLOBALS } from './sandbox-bootstrap.constant';
+export type { ScriptFile } from './script-file.type';
+export { DEFAULT_SCRIPT_LIMITS, MAX_SCRIPT_MEMORY_MB, MIN_SCRIPT_MEMORY_MB } from './script-limits.constant';
+export type { ScriptLimits } from './script-limits.type';
+export type { ScriptProblem } from './script-problem.type';
+export type { ScriptResponse } from './script-response.type';
+export { ScriptError, type ScriptErrorCode } from './script.error';

@@ -1,0 +1,24 @@
+import type { BackendCall, BackendResult } from './backend-call.type';
+import { BackendServices } from './backend-services.port';
+
+type Answer = (call: BackendCall) => BackendResult | Promise<BackendResult>;
+
+/** Test double: answers each service with a function and records every call it receives. */
+export class RecordingBackendServices extends BackendServices {
+  readonly calls: BackendCall[] = [];
+
+  constructor(private readonly answers: Record<string, Answer>) {
+    super();
+  }
+
+  names(): string[] {
+    return Object.keys(this.answers);
+  }
+
+  async call(call: BackendCall): Promise<BackendResult> {
+    this.calls.push(call);
+    const answer = this.answers[call.service];
+    if (answer === undefined) throw new Error(`unknown backend service '${call.service}'`);
+    return answer(call);
+  }
+}

@@ -1,0 +1,23 @@
+import type { DeviceRequest } from './device-request.type';
+import type { ScriptLimits } from './script-limits.type';
+import { ScriptError, type ScriptErrorCode } from './script.error';
+
+/** Shared by the runtime's specs: a device request with sensible defaults. */
+export function deviceRequest(overrides: Partial<DeviceRequest> = {}): DeviceRequest {
+  return { method: 'GET', path: '/hello', params: {}, query: {}, headers: {}, body: null, ...overrides };
+}
+
+export const TEST_LIMITS: ScriptLimits = { timeoutMs: 1000, memoryMb: 32 };
+
+/** Awaits a run that must fail with a ScriptError and returns that error, for assertions. */
+export async function scriptErrorOf(run: Promise<unknown>, code: ScriptErrorCode): Promise<ScriptError> {
+  let outcome: unknown;
+  try {
+    outcome = await run;
+  } catch (error) {
+    if (!(error instanceof ScriptError)) throw error;
+    if (error.code !== code) throw new Error(`expected ${code} but got ${error.code}: ${error.message}`);
+    return error;
+  }
+  throw new Error(`expected ${code} but the run answered ${JSON.stringify(outcome)}`);
+}

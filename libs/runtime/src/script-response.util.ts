@@ -1,0 +1,41 @@
+import { ScriptError } from './script.error';
+import type { ScriptResponse } from './script-response.type';
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
+
+/**
+ * Validates what a handler resolved to, as the JSON text the isolate produced (so nothing live
+ * crosses the boundary): an object with an integer status 100-599, optional string headers and
+ * any JSON body.
+ */
+export function parseScriptResponse(json: string, scriptPath: string): ScriptResponse {
+  const bad = (why: string): ScriptError =>
+    new ScriptError('script-bad-response', `${scriptPath} answered with a bad response: ${why}`, { scriptPath });
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw bad('it is not JSON');
+  }
+  if (!isRecord(value)) throw bad('the handler must resolve to an object { status, headers?, body }');
+  const { status, headers, body } = value;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    throw bad(`status must be an integer from 100 to 599, got ${JSON.stringify(status) ?? 'nothing'}`);
+  }
+  const checkedHeaders: Record<string, string> = {};
+  if (headers !== undefined) {
+    if (!isRecord(headers)) throw bad('headers must be an object of strings');
+    for (const [name, headerValue] of Object.entries(headers)) {
+      if (!HEADER_NAME.test(name)) throw bad(`header name ${JSON.stringify(name)} is not a valid HTTP header name`);
+      if (typeof headerValue !== 'string') throw bad(`header ${name} must be a string, got ${JSON.stringify(headerValue)}`);
+      if (HEADER_VALUE_FORBIDDEN.test(headerValue)) throw bad(`header ${name} contains a line break or NUL`);
+      checkedHeaders[name] = headerValue;
+    }
+  }
+  return { status, headers: checkedHeaders, body };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,40 @@
+import type { Client } from 'cassandra-driver';
+import type { EndpointDeclarationV1 } from '@dsp/contracts';
+import { RegistryEntry, RegistryReadModel } from '../registry-read-model.port';
+
+interface RowLike {
+  get(name: string): unknown;
+}
+
+export class CassandraRegistryReadModel extends RegistryReadModel {
+  constructor(private readonly client: Client) {
+    super();
+  }
+
+  async put(entry: RegistryEntry): Promise<void> {
+    // Timestamp = revision + 1: last write wins by revision, so the registry never moves backwards.
+    await this.client.execute(
+      'INSERT INTO registry (bucket, repository, commit, revision, endpoints, scripts) VALUES (0, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+      [entry.repository, entry.commit, entry.revision, JSON.stringify(entry.endpoints), JSON.stringify(entry.scripts), entry.revision + 1],
+      { prepare: true },
+    );
+  }
+  async get(repository: string): Promise<RegistryEntry | null> {
+    const row = (await this.client.execute('SELECT * FROM registry WHERE bucket = 0 AND repository = ?', [repository], { prepare: true })).first() as RowLike | null;
+    return row ? toEntry(row) : null;
+  }
+  async list(): Promise<RegistryEntry[]> {
+    const rows = (await this.client.execute('SELECT * FROM registry WHERE bucket = 0', [], { prepare: true, fetchSize: 10000 })).rows as RowLike[];
+    return rows.map(toEntry);
+  }
+}
+
+function toEntry(row: RowLike): RegistryEntry {
+  return {
+    repository: String(row.get('repository')),
+    commit: String(row.get('commit')),
+    revision: Number(row.get('revision')),
+    endpoints: JSON.parse(String(row.get('endpoints'))) as EndpointDeclarationV1[],
+    scripts: JSON.parse(String(row.get('scripts'))) as RegistryEntry['scripts'],
+  };
+}

@@ -1,0 +1,19 @@
+import type { EndpointDeclarationV1 } from '@dsp/contracts';
+
+/** The live endpoints of one repository: what its deployed commit declares. */
+export interface RegistryEntry {
+  repository: string;
+  commit: string;
+  /** Stream revision that produced this entry; entries never go backwards. */
+  revision: number;
+  endpoints: EndpointDeclarationV1[];
+  /** Every script file of the deployed tree: path -> blob id. */
+  scripts: { path: string; blob: string }[];
+}
+
+export abstract class RegistryReadModel {
+  /** Writes the entry unless a newer revision is already stored. */
+  abstract put(entry: RegistryEntry): Promise<void>;
+  abstract get(repository: string): Promise<RegistryEntry | null>;
+  abstract list(): Promise<RegistryEntry[]>;
+}

@@ -1,0 +1,59 @@
+import type { GitIdentityV1, GitTreeObjectV1 } from '@dsp/contracts';
+
+export interface RepositoryRecord {
+  name: string;
+  createdAt: string;
+}
+
+export interface CommitRecord {
+  repository: string;
+  commit: string;
+  tree: string;
+  parents: string[];
+  author: GitIdentityV1;
+  committer: GitIdentityV1;
+  message: string;
+  changes: { path: string; status: 'added' | 'modified' | 'deleted' }[];
+}
+
+export interface RefRecord {
+  repository: string;
+  /** Short name, e.g. 'main'. */
+  name: string;
+  commit: string;
+  /** Stream revision of the event that last moved it. */
+  revision: number;
+}
+
+export interface BranchLogPage {
+  entries: { seq: number; commit: CommitRecord }[];
+  next: number | null;
+}
+
+/**
+ * Read models of version control, written only by the projector. Every write is idempotent;
+ * writes that replace state are guarded by stream revision so stale or replayed events change nothing.
+ */
+export abstract class VcsReadModel {
+  abstract putRepository(record: RepositoryRecord, revision: number): Promise<void>;
+  abstract getRepository(name: string): Promise<RepositoryRecord | null>;
+  abstract listRepositories(): Promise<RepositoryRecord[]>;
+
+  abstract putCommit(record: CommitRecord): Promise<void>;
+  abstract getCommit(repository: string, commit: string): Promise<CommitRecord | null>;
+  /** Commit ids starting with `prefix` (at most `limit`). */
+  abstract findCommits(repository: string, prefix: string, limit: number): Promise<string[]>;
+
+  abstract putTrees(repository: string, trees: GitTreeObjectV1[]): Promise<void>;
+  abstract getTree(repository: string, id: string): Promise<GitTreeObjectV1 | null>;
+  abstract putBlobs(repository: string, blobs: { id: string; content: string }[]): Promise<void>;
+  abstract getBlob(repository: string, id: string): Promise<string | null>;
+
+  abstract moveRef(ref: RefRecord): Promise<void>;
+  abstract getRef(repository: string, name: string): Promise<RefRecord | null>;
+  abstract listRefs(repository: string): Promise<RefRecord[]>;
+
+  abstract appendBranchLog(repository: string, branch: string, seq: number, commit: CommitRecord): Promise<void>;
+  /** Newest first; `before` is an exclusive seq cursor. */
+  abstract branchLog(repository: string, branch: string, options: { before?: number; limit: number }): Promise<BranchLogPage>;
+}

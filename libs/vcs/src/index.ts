@@ -1,0 +1,16 @@
+export * from './vcs.errors';
+export * from './commit-changes.command';
+export * from './create-repository.command';
+export * from './commit-changes.handler';
+export * from './commit-content.policy';
+export * from './repository.state';
+export * from './repository.decider';
+export * from './commit-draft';
+export * from './commit-sealer';
+export * from './repository.reader';
+export * from './repository-streams';
+export * from './vcs.projection';
+export * from './vcs.module';
+export * from './limits.constant';
+export { unifiedDiff } from './unified-diff';
+export { blobId } from './git-objects.adapter';

@@ -1,0 +1,148 @@
+/**
+ * Queries over the version-control read models: resolve revisions, list trees, read files,
+ * page through history and diff two revisions. Never walks the event stream.
+ */
+import { Injectable } from '@nestjs/common';
+import { CommitRecord, RefRecord, VcsReadModel } from '@dsp/store';
+import { FileNotFoundError, RepositoryNotFoundError, RevisionNotFoundError, VcsError } from './vcs.errors';
+import { unifiedDiff } from './unified-diff';
+
+export interface TreeFile {
+  path: string;
+  blob: string;
+}
+
+export interface LogPage {
+  commits: CommitRecord[];
+  next: string | null;
+}
+
+@Injectable()
+export class RepositoryReader {
+  constructor(private readonly readModel: VcsReadModel) {}
+
+  async requireRepository(repository: string): Promise<void> {
+    if (!(await this.readModel.getRepository(repository))) throw new RepositoryNotFoundError(repository);
+  }
+
+  listRepositories() {
+    return this.readModel.listRepositories();
+  }
+
+  async refs(repository: string): Promise<RefRecord[]> {
+    await this.requireRepository(repository);
+    return this.readModel.listRefs(repository);
+  }
+
+  /**
+   * A branch name, a full commit id or an unambiguous prefix of at least 4 hex digits, optionally
+   * followed by git's ancestry suffixes: `main~2`, `main^`, `abc123^^`.
+   */
+  async resolve(repository: string, revision: string): Promise<CommitRecord> {
+    const suffix = /((?:~\d*|\^)+)$/.exec(revision);
+    if (suffix?.[1] && suffix.index > 0) {
+      let commit = await this.resolve(repository, revision.slice(0, suffix.index));
+      for (const step of suffix[1].match(/~\d*|\^/g) ?? []) {
+        const count = step === '^' || step === '~' ? 1 : Number(step.slice(1));
+        for (let i = 0; i < count; i++) {
+          const parent = commit.parents[0];
+          const next = parent ? await this.readModel.getCommit(repository, parent) : null;
+          if (!next) throw new RevisionNotFoundError(repository, revision);
+          commit = next;
+        }
+      }
+      return commit;
+    }
+    await this.requireRepository(repository);
+    const ref = await this.readModel.getRef(repository, revision);
+    const id = ref?.commit ?? (await this.resolveId(repository, revision));
+    const commit = await this.readModel.getCommit(repository, id);
+    if (!commit) throw new RevisionNotFoundError(repository, revision);
+    return commit;
+  }
+
+  async log(repository: string, branch: string, limit: number, cursor?: string): Promise<LogPage> {
+    await this.requireRepository(repository);
+    const before = cursor === undefined ? undefined : Number(cursor);
+    if (before !== undefined && !Number.isInteger(before)) throw new VcsError('invalid-cursor', `cursor '${cursor}' is not one this server issued`);
+    const ref = await this.readModel.getRef(repository, branch);
+    if (!ref) {
+      if (/^[0-9a-f]{4,40}$/.test(branch)) throw new VcsError('not-a-branch', `log follows a branch; '${branch}' is not one`);
+      throw new RevisionNotFoundError(repository, branch);
+    }
+    const page = await this.readModel.branchLog(repository, branch, { before, limit });
+    return { commits: page.entries.map((e) => e.commit), next: page.next === null ? null : String(page.next) };
+  }
+
+  async files(repository: string, commit: CommitRecord): Promise<TreeFile[]> {
+    const files: TreeFile[] = [];
+    await this.walk(repository, commit.tree, '', files);
+    return files;
+  }
+
+  async readFile(repository: string, revision: string, path: string): Promise<string> {
+    const commit = await this.resolve(repository, revision);
+    let tree = commit.tree;
+    const segments = path.split('/');
+    for (const [i, segment] of segments.entries()) {
+      const object = await this.readModel.getTree(repository, tree);
+      const entry = object?.entries.find((e) => e.path === segment);
+      if (!entry) break;
+      if (i === segments.length - 1 && entry.type === 'blob') {
+        const content = await this.readModel.getBlob(repository, entry.oid);
+        if (content !== null) return content;
+        break;
+      }
+      if (entry.type !== 'tree') break;
+      tree = entry.oid;
+    }
+    throw new FileNotFoundError(repository, revision, path);
+  }
+
+  async diff(repository: string, from: string, to: string): Promise<string> {
+    const [a, b] = await Promise.all([this.resolve(repository, from), this.resolve(repository, to)]);
+    const [before, after] = await Promise.all([this.files(repository, a), this.files(repository, b)]);
+    const beforeByPath = new Map(before.map((f) => [f.path, f.blob]));
+    const afterByPath = new Map(after.map((f) => [f.path, f.blob]));
+    const paths = [...new Set([...beforeByPath.keys(), ...afterByPath.keys()])].sort();
+    const parts: string[] = [];
+    for (const path of paths) {
+      const oldBlob = beforeByPath.get(path);
+      const newBlob = afterByPath.get(path);
+      if (oldBlob === newBlob) continue;
+      const [oldContent, newContent] = await Promise.all([
+        oldBlob ? this.readModel.getBlob(repository, oldBlob) : null,
+        newBlob ? this.readModel.getBlob(repository, newBlob) : null,
+      ]);
+      parts.push(
+        unifiedDiff(
+          path,
+          oldBlob && oldContent !== null ? { blob: oldBlob, content: oldContent } : null,
+          newBlob && newContent !== null ? { blob: newBlob, content: newContent } : null,
+        ),
+      );
+    }
+    return parts.join('');
+  }
+
+  private async resolveId(repository: string, revision: string): Promise<string> {
+    if (!/^[0-9a-f]{4,40}$/.test(revision)) throw new RevisionNotFoundError(repository, revision);
+    const found = await this.readModel.findCommits(repository, revision, 2);
+    if (found.length > 1) throw new VcsError('ambiguous-revision', `revision '${revision}' matches several commits; give more digits`);
+    const id = found[0];
+    if (!id) throw new RevisionNotFoundError(repository, revision);
+    return id;
+  }
+
+  private async walk(repository: string, tree: string, prefix: string, into: TreeFile[]): Promise<void> {
+    const object = await this.readModel.getTree(repository, tree);
+    if (!object) throw new Error(`tree ${tree} of ${repository} is missing from the read model`);
+    const subtrees: Promise<void>[] = [];
+    for (const entry of object.entries) {
+      if (entry.type === 'tree') subtrees.push(this.walk(repository, entry.oid, `${prefix}${entry.path}/`, into));
+      else into.push({ path: prefix + entry.path, blob: entry.oid });
+    }
+    await Promise.all(subtrees);
+    if (prefix === '') into.sort((x, y) => (x.path < y.path ? -1 : 1));
+  }
+}

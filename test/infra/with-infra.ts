@@ -1,0 +1,101 @@
+/**
+ * Runs a command with fresh test infrastructure around it:
+ *
+ *   tsx test/infra/with-infra.ts <command> [args...]      e.g. `... vitest run --project int`
+ *
+ * Starts Kafka and Cassandra (unless DSP_KAFKA_BROKERS and DSP_CASSANDRA_CONTACT_POINTS are both
+ * set), runs the command with those two variables in its environment, stops the servers again
+ * if it started them (also on failure and on SIGINT/SIGTERM), and exits with the command's code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { infraDown, infraUp, type InfraEndpoints } from './infra';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function log(message: string): void {
+  console.log(`[with-infra] ${message}`);
+}
+
+/** The shell convention for "terminated by signal N". */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + constants.signals[signal];
+}
+
+/** Puts node_modules/.bin first on PATH, so `vitest` works as it does in an npm script. */
+function commandEnv(endpoints: InfraEndpoints): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: [join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter),
+    DSP_KAFKA_BROKERS: endpoints.kafkaBrokers,
+    DSP_CASSANDRA_CONTACT_POINTS: endpoints.cassandraContactPoints,
+  };
+}
+
+function runCommand(child: ChildProcess, command: string): Promise<number> {
+  return new Promise((done) => {
+    child.once('error', (error) => {
+      console.error(`[with-infra] cannot run ${command}: ${error.message}`);
+      done(127);
+    });
+    child.once('exit', (code, signal) => done(signal === null ? (code ?? 1) : signalExitCode(signal)));
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined) {
+    console.error('usage: tsx test/infra/with-infra.ts <command> [args...]');
+    return 2;
+  }
+
+  // Whether we own the servers is known only once infraUp() returns, but a signal can arrive
+  // while it runs: then the PID files already name whatever it launched, and infraDown() stops it.
+  const external = Boolean(process.env.DSP_KAFKA_BROKERS && process.env.DSP_CASSANDRA_CONTACT_POINTS);
+  let ownsInfra = !external;
+  let child: ChildProcess | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopInfra = (): Promise<void> => (stopping ??= ownsInfra ? infraDown() : Promise.resolve());
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (child !== undefined && child.exitCode === null) {
+      // The command decides how to wind down; its exit then runs the normal cleanup below.
+      child.kill(signal);
+      return;
+    }
+    log(`${signal} while starting infrastructure: stopping it`);
+    void stopInfra().finally(() => process.exit(signalExitCode(signal)));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const started = Date.now();
+  let endpoints: InfraEndpoints;
+  try {
+    endpoints = await infraUp({ fresh: true });
+  } catch (error) {
+    console.error(`[with-infra] ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  ownsInfra = endpoints.startedByUs;
+  log(`infrastructure ${endpoints.startedByUs ? 'started' : 'provided'} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+  try {
+    log(`running: ${[command, ...args].join(' ')}`);
+    child = spawn(command, args, { cwd: process.cwd(), env: commandEnv(endpoints), stdio: 'inherit', shell: false });
+    const code = await runCommand(child, command);
+    log(`${command} exited with ${code}`);
+    return code;
+  } finally {
+    await stopInfra();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[with-infra] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
