@@ -11,11 +11,15 @@ async function main(): Promise<void> {
   if (config.mode !== 'distributed') throw new Error('start:projector runs against Kafka and Cassandra: set DSP_KAFKA_BROKERS and DSP_CASSANDRA_CONTACT_POINTS (or use npm start)');
   const app = await createProjectorApp({ engines: await openStorage(config), log: openEventLog(config) });
   const projector = app.get(ProjectorService);
-  await projector.start();
   if (process.argv.includes('--replay')) {
+    // Re-applies every recorded event to every projection, then exits (the guards make it a no-op
+    // on an up-to-date projection; after a wipe it rebuilds).
     const count = await projector.replayAll();
     Logger.log(`replayed ${count} events`, 'projector');
+    await app.close();
+    process.exit(0);
   }
+  await projector.start();
   Logger.log('projector consuming repository events', 'projector');
   const stop = async () => {
     await projector.stop();

@@ -66,6 +66,8 @@ interface Server {
   readonly mainClass: string;
   /** The client port: "answers on it" is how a running server is recognised. */
   readonly port: number;
+  /** Every port it binds, checked for strangers before anything starts. */
+  readonly ports: readonly number[];
   readonly endpoint: string;
   readonly home: string;
   /** Renders config files and does one-time storage setup; runs before every launch. */
@@ -372,6 +374,7 @@ function kafkaServer(): Server {
     name: 'kafka',
     mainClass: 'kafka.Kafka',
     port: KAFKA_PORT,
+    ports: [KAFKA_PORT, KAFKA_CONTROLLER_PORT],
     endpoint: KAFKA_ENDPOINT,
     home: join(INFRA_DIR, 'kafka'),
     prepare: (java) => prepareKafka(server, java),
@@ -495,6 +498,7 @@ function cassandraServer(): Server {
     name: 'cassandra',
     mainClass: 'org.apache.cassandra.service.CassandraDaemon',
     port: CASSANDRA_NATIVE_PORT,
+    ports: [CASSANDRA_NATIVE_PORT, CASSANDRA_STORAGE_PORT],
     endpoint: CASSANDRA_ENDPOINT,
     home: join(INFRA_DIR, 'cassandra'),
     prepare: () => prepareCassandra(server),
@@ -603,11 +607,6 @@ async function bringUp(server: Server, jdk: string, fresh: boolean, launched: Se
     // --fresh, or ours but not answering (wedged, half started, shutting down): start over.
     log(`${server.name} (pid ${pid}) ${fresh ? 'restarting for --fresh' : 'not serving: restarting'}`);
     await stopServer(server);
-  } else if (answers) {
-    throw new InfraError(
-      `${server.endpoint} is in use by a process these scripts did not start. Stop it, or point the ` +
-        `tests at it with DSP_KAFKA_BROKERS and DSP_CASSANDRA_CONTACT_POINTS.`,
-    );
   }
   rmSync(pidFile(server), { force: true });
 
@@ -616,6 +615,7 @@ async function bringUp(server: Server, jdk: string, fresh: boolean, launched: Se
   const java = join(jdk, 'bin', 'java');
   await server.prepare(java);
 
+  if (abandon.aborted) throw new AbandonedError(`${server.name}: start abandoned, another server failed`);
   const launchedAt = Date.now();
   const spawned = launch(server, java);
   launched.push(server);
@@ -625,6 +625,27 @@ async function bringUp(server: Server, jdk: string, fresh: boolean, launched: Se
     `${server.name} ready in ${seconds(Date.now() - launchedAt)} ` +
       `(${description}, rss ${rssMegabytes(spawned.pid)}, ${seconds(Date.now() - started)} incl. preparation)`,
   );
+}
+
+/**
+ * Fails before anything starts when a port we need is taken by a process we did not start:
+ * otherwise one server would start and the other die on "address in use" half a minute later.
+ */
+async function checkPortsAreFree(): Promise<void> {
+  const taken: number[] = [];
+  for (const server of SERVERS) {
+    const pid = readPid(server);
+    if (pid !== undefined && isOurs(pid, server)) continue;
+    for (const port of server.ports) {
+      if (await portAnswers(port)) taken.push(port);
+    }
+  }
+  if (taken.length > 0) {
+    throw new InfraError(
+      `${taken.map((port) => `${HOST}:${port}`).join(', ')} already in use by a process these scripts did not start. ` +
+        `Stop it, or point the tests at running servers with DSP_KAFKA_BROKERS and DSP_CASSANDRA_CONTACT_POINTS.`,
+    );
+  }
 }
 
 function endpointsFromEnv(): Omit<InfraEndpoints, 'startedByUs'> | undefined {
@@ -661,6 +682,7 @@ export async function infraUp(opts: { fresh?: boolean } = {}): Promise<InfraEndp
   const started = Date.now();
   const jdk = findJdk17();
   log(`JDK 17 at ${jdk}${opts.fresh === true ? ', fresh data' : ''}`);
+  await checkPortsAreFree();
   const launched: Server[] = [];
   // Both in parallel: Cassandra's startup dominates, Kafka's (and its format) hides behind it.
   // The first failure abandons the other wait, so a broken start fails fast.

@@ -6,6 +6,7 @@
  * Starts Kafka and Cassandra (unless DSP_KAFKA_BROKERS and DSP_CASSANDRA_CONTACT_POINTS are both
  * set), runs the command with those two variables in its environment, stops the servers again
  * if it started them (also on failure and on SIGINT/SIGTERM), and exits with the command's code.
+ * The servers run in their own session (a terminal Ctrl-C does not reach them), hence the cleanup.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
@@ -50,22 +51,21 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  // Whether we own the servers is known only once infraUp() returns, but a signal can arrive
-  // while it runs: then the PID files already name whatever it launched, and infraDown() stops it.
-  const external = Boolean(process.env.DSP_KAFKA_BROKERS && process.env.DSP_CASSANDRA_CONTACT_POINTS);
-  let ownsInfra = !external;
   let child: ChildProcess | undefined;
-  let stopping: Promise<void> | undefined;
-  const stopInfra = (): Promise<void> => (stopping ??= ownsInfra ? infraDown() : Promise.resolve());
+  let interrupted: NodeJS.Signals | undefined;
+  const external = Boolean(process.env.DSP_KAFKA_BROKERS && process.env.DSP_CASSANDRA_CONTACT_POINTS);
 
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (child !== undefined && child.exitCode === null) {
+    interrupted = signal;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
       // The command decides how to wind down; its exit then runs the normal cleanup below.
       child.kill(signal);
-      return;
+    } else if (!external) {
+      // Still starting: stop what is already running. infraUp() then sees its servers die and
+      // stops whatever else it launched; each further signal stops anything launched since.
+      log(`${signal} while starting infrastructure: stopping it`);
+      void infraDown();
     }
-    log(`${signal} while starting infrastructure: stopping it`);
-    void stopInfra().finally(() => process.exit(signalExitCode(signal)));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -76,19 +76,19 @@ async function main(argv: string[]): Promise<number> {
     endpoints = await infraUp({ fresh: true });
   } catch (error) {
     console.error(`[with-infra] ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return interrupted === undefined ? 1 : signalExitCode(interrupted);
   }
-  ownsInfra = endpoints.startedByUs;
   log(`infrastructure ${endpoints.startedByUs ? 'started' : 'provided'} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
   try {
+    if (interrupted !== undefined) return signalExitCode(interrupted);
     log(`running: ${[command, ...args].join(' ')}`);
     child = spawn(command, args, { cwd: process.cwd(), env: commandEnv(endpoints), stdio: 'inherit', shell: false });
     const code = await runCommand(child, command);
     log(`${command} exited with ${code}`);
     return code;
   } finally {
-    await stopInfra();
+    if (endpoints.startedByUs) await infraDown();
   }
 }
 

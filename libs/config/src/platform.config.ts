@@ -7,7 +7,7 @@ export interface PlatformConfig {
   host: string;
   adminToken: string | null;
   dataDir: string;
-  kafka: { brokers: string[]; clientId: string; partitions: number; replicationFactor: number };
+  kafka: { brokers: string[]; clientId: string; partitions: number; replicationFactor: number; namespace: string };
   cassandra: {
     contactPoints: string[];
     localDataCenter: string;
@@ -40,6 +40,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
       clientId: env.DSP_KAFKA_CLIENT_ID ?? 'dsp',
       partitions: int(env.DSP_KAFKA_PARTITIONS, 6, 'DSP_KAFKA_PARTITIONS'),
       replicationFactor: int(env.DSP_KAFKA_REPLICATION_FACTOR, 1, 'DSP_KAFKA_REPLICATION_FACTOR'),
+      namespace: env.DSP_KAFKA_NAMESPACE ?? '',
     },
     cassandra: {
       contactPoints,

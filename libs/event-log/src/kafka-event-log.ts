@@ -7,6 +7,8 @@ export interface KafkaEventLogConfig {
   clientId: string;
   partitions: number;
   replicationFactor: number;
+  /** Prepended to every topic and group name, so several environments can share a cluster. */
+  namespace?: string;
 }
 
 export class KafkaEventLog extends EventLog {
@@ -24,12 +26,12 @@ export class KafkaEventLog extends EventLog {
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t.topic));
+      const missing = topics.filter((t) => !existing.has(this.name(t.topic)));
       if (missing.length > 0) {
         await admin.createTopics({
           waitForLeaders: true,
           topics: missing.map((t) => ({
-            topic: t.topic,
+            topic: this.name(t.topic),
             numPartitions: this.config.partitions,
             replicationFactor: this.config.replicationFactor,
             configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
@@ -43,19 +45,19 @@ export class KafkaEventLog extends EventLog {
 
   async publish(topic: string, messages: LogMessage[]): Promise<void> {
     const producer = await this.connectedProducer();
-    await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
+    await producer.send({ topic: this.name(topic), acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
   }
 
   async subscribe(options: SubscribeOptions, handler: (message: ReceivedMessage) => Promise<void>): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: options.group, maxWaitTimeInMs: 100, retry: { retries: 1000 } });
+    const consumer = this.kafka.consumer({ groupId: this.name(options.group), maxWaitTimeInMs: 100, retry: { retries: 1000 } });
     this.consumers.add(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
+    await consumer.subscribe({ topic: this.name(options.topic), fromBeginning: options.fromBeginning });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
+      eachMessage: async ({ partition, message }) => {
         await handler({
-          topic,
+          topic: options.topic,
           partition,
           offset: message.offset,
           key: message.key?.toString('utf8') ?? '',
@@ -78,6 +80,10 @@ export class KafkaEventLog extends EventLog {
     const producer = this.producer;
     this.producer = null;
     if (producer) await (await producer).disconnect();
+  }
+
+  private name(topicOrGroup: string): string {
+    return `${this.config.namespace ?? ''}${topicOrGroup}`;
   }
 
   private connectedProducer(): Promise<Producer> {

@@ -1,0 +1,4 @@
+export * from './decider-spec.util';
+export * from './poll-until.util';
+export * from './random-name.util';
+export * from './infra-env.util';
