@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
 
   let child: ChildProcess | undefined;
   let interrupted: NodeJS.Signals | undefined;
+  let stopping: Promise<void> | undefined;
   const external = Boolean(process.env.DSP_KAFKA_BROKERS && process.env.DSP_CASSANDRA_CONTACT_POINTS);
 
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -60,11 +61,12 @@ async function main(argv: string[]): Promise<number> {
     if (child !== undefined && child.exitCode === null && child.signalCode === null) {
       // The command decides how to wind down; its exit then runs the normal cleanup below.
       child.kill(signal);
-    } else if (!external) {
+    } else if (!external && stopping === undefined) {
       // Still starting: stop what is already running. infraUp() then sees its servers die and
-      // stops whatever else it launched; each further signal stops anything launched since.
+      // stops whatever else it launched; a later signal stops anything launched since.
+      // (One Ctrl-C often arrives twice: from the terminal and relayed by tsx.)
       log(`${signal} while starting infrastructure: stopping it`);
-      void infraDown();
+      stopping = infraDown().finally(() => (stopping = undefined));
     }
   };
   process.on('SIGINT', onSignal);

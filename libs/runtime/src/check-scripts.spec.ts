@@ -63,6 +63,24 @@ describe('checkScripts', () => {
     ]);
   });
 
+  it('reports an imported name that the imported module does not export', () => {
+    const problems = checkScripts([
+      { path: 'home.js', source: `import { title } from './lib/format.js';\nexport default () => ({ status: 200, body: title });` },
+      { path: 'lib/format.js', source: `import { upper } from './text.js';\nexport const title = upper('home');` },
+      { path: 'lib/text.js', source: `// nothing called upper here\nexport const lower = (s) => s.toLowerCase();` },
+    ]);
+
+    expect(problems).toEqual([
+      { path: 'lib/format.js', line: 1, column: 23, message: "SyntaxError: The requested module './text.js' does not provide an export named 'upper'" },
+    ]);
+  });
+
+  it('runs none of the code it checks', () => {
+    const problems = checkScripts([{ path: 'loop.js', source: `for (;;) {}\nexport default 1;` }]);
+
+    expect(problems).toEqual([]);
+  });
+
   it('treats .mjs files as scripts and resolves imports of normalised paths', () => {
     const problems = checkScripts([
       { path: './x.mjs', source: `import y from './sub/../y.js'; export default y;` },

@@ -3,14 +3,8 @@ import type { BackendCall, BackendResult } from './backend-call.type';
 import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
 import { isolateFailureOf } from './isolate-error.util';
-import {
-  importProblemsOf,
-  isScriptPath,
-  moduleUrlOf,
-  normalizeScriptPath,
-  resolveSpecifier,
-  syntaxProblemOf,
-} from './module-specifier.util';
+import { linkModules } from './module-linking.util';
+import { importProblemsOf, isScriptPath, moduleUrlOf, normalizeScriptPath, syntaxProblemOf } from './module-specifier.util';
 import type { RunHooks } from './run-hooks.type';
 import { RUN_OUTCOME, SANDBOX_BOOTSTRAP } from './sandbox-bootstrap.constant';
 import type { ScriptFile } from './script-file.type';
@@ -74,14 +68,14 @@ export class CompiledRepository {
       new ivm.Reference((runId: number, line: string) => this.onLog(runId, line)),
       new ivm.Reference((runId: number, outcome: number, payload: string) => this.onDone(runId, outcome, payload)),
     ];
-    const exports = context.evalClosureSync(SANDBOX_BOOTSTRAP, this.hostReferences, { result: { reference: true } });
+    const bootstrap = context.evalClosureSync(SANDBOX_BOOTSTRAP, this.hostReferences, { result: { reference: true } });
     this.bridge = {
-      invoke: exports.getSync('invoke', { reference: true }),
-      settle: exports.getSync('settle', { reference: true }),
-      abandon: exports.getSync('abandon', { reference: true }),
-      register: exports.getSync('register', { reference: true }),
+      invoke: bootstrap.getSync('invoke', { reference: true }),
+      settle: bootstrap.getSync('settle', { reference: true }),
+      abandon: bootstrap.getSync('abandon', { reference: true }),
+      register: bootstrap.getSync('register', { reference: true }),
     };
-    exports.release();
+    bootstrap.release();
   }
 
   /**
@@ -185,14 +179,10 @@ export class CompiledRepository {
       const summary = problems.map((p) => `${p.path}${p.line === undefined ? '' : `:${p.line}:${p.column ?? 1}`} ${p.message}`).join('; ');
       throw new ScriptError('script-invalid', `the repository does not compile: ${summary}`, { problems });
     }
-    const pathOf = new Map([...this.modules].map(([path, module]) => [module, path]));
-    const resolveImport = (specifier: string, referrer: ivm.Module): ivm.Module => {
-      const resolution = resolveSpecifier(specifier, pathOf.get(referrer) ?? '', scriptPaths);
-      const module = 'path' in resolution ? this.modules.get(resolution.path) : undefined;
-      if (module === undefined) throw new Error('problem' in resolution ? resolution.problem : `cannot import '${specifier}'`);
-      return module;
-    };
-    for (const module of this.modules.values()) await module.instantiate(this.context, resolveImport);
+    const linkProblem = linkModules(this.context, this.modules, scripts);
+    if (linkProblem !== undefined) {
+      throw new ScriptError('script-invalid', `the repository does not link: ${linkProblem.path} ${linkProblem.message}`, { problems: [linkProblem] });
+    }
   }
 
   /** Evaluates a script's module graph once and hands its default export to the bootstrap. */
@@ -231,12 +221,16 @@ export class CompiledRepository {
   private invoke(run: ActiveRun, request: DeviceRequest): void {
     const remaining = Math.ceil(run.deadline - performance.now());
     if (remaining <= 0 || !this.runs.has(run.id)) return; // the timer has fired or is about to
-    this.bridge.invoke
-      .apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined], {
-        arguments: { copy: true },
-        timeout: remaining,
-      })
-      .catch((error: unknown) => this.fail(run, error));
+    try {
+      this.bridge.invoke
+        .apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined], {
+          arguments: { copy: true },
+          timeout: remaining,
+        })
+        .catch((error: unknown) => this.fail(run, error));
+    } catch (error) {
+      this.fail(run, error); // e.g. a request body that cannot be copied
+    }
   }
 
   // --- host side of the bridge: the bootstrap calls these through applyIgnored ---
@@ -292,20 +286,23 @@ export class CompiledRepository {
   private settle(run: ActiveRun, callId: number, ok: boolean, value: BackendResult | string): void {
     const remaining = Math.ceil(run.deadline - performance.now());
     if (remaining <= 0 || !this.runs.has(run.id) || this.disposed) return;
-    this.bridge.settle
-      .apply(undefined, [run.id, callId, ok, value], { arguments: { copy: true }, timeout: remaining })
-      .catch((error: unknown) => {
-        if (ok && isolateFailureOf(error) === undefined) {
-          // The result could not be copied into the isolate (not structured-cloneable).
-          this.settle(run, callId, false, `the result of the backend call cannot be passed to the script: ${String(error)}`);
-        } else {
-          this.fail(run, error);
-        }
-      });
+    const failed = (error: unknown): void => {
+      if (ok && isolateFailureOf(error) === undefined) {
+        // The result could not be copied into the isolate (not structured-cloneable).
+        this.settle(run, callId, false, `the result of the backend call cannot be passed to the script: ${String(error)}`);
+      } else {
+        this.fail(run, error);
+      }
+    };
+    try {
+      this.bridge.settle.apply(undefined, [run.id, callId, ok, value], { arguments: { copy: true }, timeout: remaining }).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   private timeOut(run: ActiveRun): void {
-    this.finish(run, new ScriptError('script-timeout', `${run.scriptPath} did not answer within ${run.timeoutMs} ms`, { scriptPath: run.scriptPath }));
+    this.abort(run, new ScriptError('script-timeout', `${run.scriptPath} did not answer within ${run.timeoutMs} ms`, { scriptPath: run.scriptPath }));
     // A module that did not finish evaluating is stuck or failed for good in this isolate.
     if (run.loading) this.collapse(undefined);
   }
@@ -325,22 +322,29 @@ export class CompiledRepository {
       case undefined:
         if (error instanceof ScriptError) {
           // Load failures are cached per script: give each run an error of its own.
-          this.finish(run, new ScriptError(error.code, error.message, error.details));
+          this.abort(run, new ScriptError(error.code, error.message, error.details));
         } else {
-          this.finish(run, error instanceof Error ? error : new Error(String(error)));
+          this.abort(run, error instanceof Error ? error : new Error(String(error)));
         }
         if (this.isDisposed) this.collapse(undefined);
     }
   }
 
-  private finish(run: ActiveRun, outcome: ScriptResponse | Error): void {
-    if (!this.runs.delete(run.id)) return;
+  private finish(run: ActiveRun, outcome: ScriptResponse | Error): boolean {
+    if (!this.runs.delete(run.id)) return false;
     clearTimeout(run.timer);
-    if (outcome instanceof Error) {
-      if (!this.disposed) this.bridge.abandon.applyIgnored(undefined, [run.id]);
-      run.reject(outcome);
-    } else {
-      run.resolve(outcome);
+    if (outcome instanceof Error) run.reject(outcome);
+    else run.resolve(outcome);
+    return true;
+  }
+
+  /** Ends a run the isolate may still consider active, and tells the bootstrap to drop it. */
+  private abort(run: ActiveRun, error: Error): void {
+    if (!this.finish(run, error) || this.disposed) return;
+    try {
+      this.bridge.abandon.applyIgnored(undefined, [run.id]);
+    } catch {
+      // The isolate went away meanwhile: nothing left to drop.
     }
   }
 

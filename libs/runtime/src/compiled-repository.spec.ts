@@ -51,6 +51,25 @@ describe('CompiledRepository', () => {
     expect(response.body).toBe('HI WEB!');
   });
 
+  it('links modules that import each other in a cycle', async () => {
+    const repository = await compile([
+      { path: 'even.js', source: `import { odd } from './odd.js'; export function even(n) { return n === 0 ? true : odd(n - 1); }` },
+      { path: 'odd.js', source: `import { even } from './even.js'; export function odd(n) { return n === 0 ? false : even(n - 1); }` },
+      { path: 'parity.js', source: `import { even } from './even.js'; export default (request) => ({ status: 200, body: even(Number(request.params.n)) });` },
+    ]);
+
+    const response = await repository.run('parity.js', deviceRequest({ params: { n: '10' } }), noServices, TEST_LIMITS);
+
+    expect(response.body).toBe(true);
+  });
+
+  it('rejects (rather than hangs) a request that cannot be copied into the isolate', async () => {
+    const repository = await compile([{ path: 'a.js', source: `export default () => ({ status: 200 });` }]);
+
+    await expect(repository.run('a.js', deviceRequest({ body: { callback: () => 1 } }), noServices, TEST_LIMITS)).rejects.toThrow(/could not be cloned/);
+    expect((await repository.run('a.js', deviceRequest(), noServices, TEST_LIMITS)).status).toBe(200);
+  });
+
   it('hands the script a copy of the request, so the script cannot change the caller\'s object', async () => {
     const repository = await compile([
       { path: 'mutate.js', source: `export default (request) => { request.params.name = 'changed'; request.headers.extra = '1'; return { status: 200, body: request.params }; };` },
@@ -300,6 +319,19 @@ describe('CompiledRepository', () => {
     expect(error.details.problems).toEqual([
       { path: 'typo.js', line: 2, column: expect.any(Number), message: expect.stringContaining('SyntaxError') },
       { path: 'lost.js', line: 1, column: 15, message: expect.stringContaining("no script nowhere.js") },
+    ]);
+  });
+
+  it('refuses to compile a repository importing a name another script does not export', async () => {
+    const compiling = CompiledRepository.compile([
+      { path: 'a.js', source: `import { missing } from './b.js';\nexport default () => ({ status: 200, body: missing });` },
+      { path: 'b.js', source: `export const present = 1;` },
+    ]);
+
+    const error = await scriptErrorOf(compiling, 'script-invalid');
+
+    expect(error.details.problems).toEqual([
+      { path: 'a.js', line: 1, column: 25, message: "SyntaxError: The requested module './b.js' does not provide an export named 'missing'" },
     ]);
   });
 

@@ -39,17 +39,17 @@ export function importProblemsOf(file: ScriptFile, specifiers: readonly string[]
   const problems: ScriptProblem[] = [];
   for (const specifier of specifiers) {
     const resolution = resolveSpecifier(specifier, file.path, scriptPaths);
-    if ('problem' in resolution) problems.push({ path: file.path, ...locate(file.source, specifier), message: resolution.problem });
+    if ('problem' in resolution) problems.push({ path: file.path, ...locateSpecifier(file.source, specifier), message: resolution.problem });
   }
   return problems;
 }
 
-function locate(source: string, specifier: string): { line?: number; column?: number } {
+/** 1-based line and column of the first quoted occurrence of `specifier` in `source`. */
+export function locateSpecifier(source: string, specifier: string): { line?: number; column?: number } {
   const index = Math.min(...[`'${specifier}'`, `"${specifier}"`].map((quoted) => source.indexOf(quoted)).filter((at) => at >= 0));
   if (!Number.isFinite(index)) return {};
   const before = source.slice(0, index);
-  const line = before.split('\n').length;
-  return { line, column: index - before.lastIndexOf('\n') };
+  return { line: before.split('\n').length, column: index - before.lastIndexOf('\n') };
 }
 
 /** Turns isolated-vm's "Unexpected token ';' [file:///a.js:3:6]" into a problem with a line and column. */

@@ -19,6 +19,8 @@ export interface Outcome<TEvent, TState> {
   then<E extends Error>(errorClass: ErrorClass<E>, code?: string): Promise<E>;
   /** The decision must throw an error whose stable `code` is this. */
   then(code: string): Promise<Error & { code: string }>;
+  /** The decision must succeed (events checked by the caller); resolves to the events and the state after them. */
+  succeeds(): Promise<{ events: TEvent[]; state: TState }>;
 }
 
 export interface Given<TEvent, TState> {
@@ -61,7 +63,12 @@ export function deciderSpec<TEvent, TState>(fold: (events: TEvent[], from?: TSta
         if (code !== undefined) expect((error as { code?: unknown }).code, describe(error)).toBe(code);
         return error;
       };
-      return { then } as Outcome<TEvent, TState>;
+      const succeeds = async (): Promise<{ events: TEvent[]; state: TState }> => {
+        const result = await run();
+        if (!result.ok) throw new Error(`expected the decision to succeed, but it threw ${describe(result.error)}`, { cause: result.error });
+        return { events: result.events, state: fold(result.events, state) };
+      };
+      return { then, succeeds } as Outcome<TEvent, TState>;
     },
   });
 }

@@ -40,11 +40,11 @@ export class CassandraVcsReadModel extends VcsReadModel {
   }
 
   async putTrees(repository: string, trees: GitTreeObjectV1[]): Promise<void> {
-    await Promise.all(trees.map((tree) => this.exec('INSERT INTO trees (repository, id, entries) VALUES (?, ?, ?)', [repository, tree.id, JSON.stringify(tree.entries)])));
+    await Promise.all(trees.map((tree) => this.exec('INSERT INTO trees (repository, id, tree_entries) VALUES (?, ?, ?)', [repository, tree.id, JSON.stringify(tree.entries)])));
   }
   async getTree(repository: string, id: string): Promise<GitTreeObjectV1 | null> {
-    const row = (await this.exec('SELECT entries FROM trees WHERE repository = ? AND id = ?', [repository, id])).first() as RowLike | null;
-    return row ? { id, entries: JSON.parse(String(row.get('entries'))) as GitTreeObjectV1['entries'] } : null;
+    const row = (await this.exec('SELECT tree_entries FROM trees WHERE repository = ? AND id = ?', [repository, id])).first() as RowLike | null;
+    return row ? { id, entries: JSON.parse(String(row.get('tree_entries'))) as GitTreeObjectV1['entries'] } : null;
   }
   async putBlobs(repository: string, blobs: { id: string; content: string }[]): Promise<void> {
     await Promise.all(blobs.map((blob) => this.exec('INSERT INTO blobs (repository, id, content) VALUES (?, ?, ?)', [repository, blob.id, blob.content])));
