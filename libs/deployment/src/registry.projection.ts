@@ -27,7 +27,7 @@ export class RegistryProjection {
     const files = await this.reader.files(repository, commit);
     const manifestFile = files.find((f) => f.path === MANIFEST_PATH);
     const contents = new Map(files.map((f) => [f.path, '']));
-    const manifest = manifestFile ? parseManifest(await this.reader.readFile(repository, to, MANIFEST_PATH), contents).manifest : { endpoints: [] };
+    const manifest = manifestFile ? parseManifest(await this.reader.blob(repository, manifestFile.blob), contents).manifest : { endpoints: [] };
     await this.registry.put({
       repository,
       commit: to,

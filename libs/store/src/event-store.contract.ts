@@ -11,13 +11,14 @@ import { EventStore, NewEvent, WrongExpectedRevisionError } from './event-store.
 
 const events = (...types: string[]): NewEvent[] => types.map((type, i) => ({ type, data: { n: i, type, text: `Grüße ${type} 🌍`, nested: { list: [1, 'two', null] } } }));
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
+async function rejection(append: Promise<EventEnvelope[]>): Promise<unknown> {
+  let recorded: EventEnvelope[];
   try {
-    await promise;
+    recorded = await append;
   } catch (error) {
     return error;
   }
-  throw new Error('expected the append to be refused, but it was applied');
+  throw new Error(`expected the append to be refused, but it was applied at revision(s) ${recorded.map((e) => e.revision).join(', ')}`);
 }
 
 export function describeEventStoreContract(name: string, open: () => Promise<EventStore> | EventStore): void {
@@ -75,17 +76,19 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(await store.read(s)).toEqual(existing);
     });
 
-    it('refuses an expected revision ahead of the stream and writes nothing (no gaps in a stream)', async () => {
+    it('refuses an expected revision ahead of the stream and writes nothing (a stream has no gaps)', async () => {
       const s = stream();
       const existing = await store.append(s, -1, events('a', 'b'));
-      const ahead = await rejection(store.append(s, 4, events('from-the-future')));
-      expect(ahead).toBeInstanceOf(WrongExpectedRevisionError);
+      const error = await rejection(store.append(s, 4, events('from-the-future')));
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
       expect(await store.read(s)).toEqual(existing);
+    });
 
-      const empty = stream();
-      const onEmpty = await rejection(store.append(empty, 0, events('first')));
-      expect(onEmpty).toBeInstanceOf(WrongExpectedRevisionError);
-      expect(await store.read(empty)).toEqual([]);
+    it('refuses an expected revision other than -1 on a stream that does not exist, and writes nothing', async () => {
+      const s = stream();
+      const error = await rejection(store.append(s, 0, events('first')));
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.read(s)).toEqual([]);
     });
 
     it('appends several events all or nothing', async () => {

@@ -15,6 +15,8 @@ import { EmbeddedRegistryReadModel } from './embedded/embedded-registry-read-mod
 import { openCassandra } from './cassandra/cassandra-session';
 import { CassandraEventStore } from './cassandra/cassandra-event-store';
 import { CassandraVcsReadModel } from './cassandra/cassandra-vcs-read-model';
+import { CachedVcsReadModel } from './cached-vcs-read-model';
+import { CachedProjectionCheckpoints } from './cached-projection-checkpoints';
 import { CassandraRegistryReadModel } from './cassandra/cassandra-registry-read-model';
 
 /** The storage engines of one process: embedded (in memory + a file) or Cassandra. */
@@ -51,9 +53,9 @@ export async function openCassandraStorage(config: PlatformConfig['cassandra'], 
   return {
     client,
     eventStore: new CassandraEventStore(client),
-    vcs: new CassandraVcsReadModel(client),
+    vcs: new CachedVcsReadModel(new CassandraVcsReadModel(client)),
     registry: new CassandraRegistryReadModel(client),
-    checkpoints: new CassandraProjectionCheckpoints(client),
+    checkpoints: new CachedProjectionCheckpoints(new CassandraProjectionCheckpoints(client)),
     close: () => client.shutdown(),
   };
 }

@@ -53,6 +53,10 @@ export class RepositoryReader {
       }
       return commit;
     }
+    if (/^[0-9a-f]{40}$/.test(revision)) {
+      const exact = await this.readModel.getCommit(repository, revision);
+      if (exact) return exact;
+    }
     await this.requireRepository(repository);
     const ref = await this.readModel.getRef(repository, revision);
     const id = ref?.commit ?? (await this.resolveId(repository, revision));
@@ -78,6 +82,13 @@ export class RepositoryReader {
     const files: TreeFile[] = [];
     await this.walk(repository, commit.tree, '', files);
     return files;
+  }
+
+  /** Content of a blob by id (blob ids come from `files`). */
+  async blob(repository: string, id: string): Promise<string> {
+    const content = await this.readModel.getBlob(repository, id);
+    if (content === null) throw new Error(`blob ${id} of ${repository} is missing from the read model`);
+    return content;
   }
 
   async readFile(repository: string, revision: string, path: string): Promise<string> {

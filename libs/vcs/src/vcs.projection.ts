@@ -19,10 +19,11 @@ export class VcsProjection {
         return;
       case 'CommitCreated': {
         const { data } = event;
-        await this.readModel.putBlobs(data.repository, data.written.map((f) => ({ id: f.blob, content: f.content })));
-        await this.readModel.putTrees(data.repository, data.treeObjects);
-        const parent = data.parents[0] ? await this.readModel.getCommit(data.repository, data.parents[0]) : null;
-        const before = parent ? await this.listPaths(data.repository, parent.tree) : new Set<string>();
+        const [before] = await Promise.all([
+          this.pathsOf(data.repository, data.parents[0]),
+          this.readModel.putBlobs(data.repository, data.written.map((f) => ({ id: f.blob, content: f.content }))),
+          this.readModel.putTrees(data.repository, data.treeObjects),
+        ]);
         await this.readModel.putCommit({
           repository: data.repository,
           commit: data.commit,
@@ -51,6 +52,11 @@ export class VcsProjection {
         throw new Error(`projection: unknown event ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  private async pathsOf(repository: string, commit: string | undefined): Promise<Set<string>> {
+    const parent = commit ? await this.readModel.getCommit(repository, commit) : null;
+    return parent ? this.listPaths(repository, parent.tree) : new Set<string>();
   }
 
   private async listPaths(repository: string, tree: string, prefix = ''): Promise<Set<string>> {
