@@ -116,6 +116,23 @@ describe('walking skeleton over Kafka and Cassandra', () => {
     for (const gateway of gateways) expect(await callHello(gateway.url)).toMatchObject({ version: 2, commit: commits[1] });
   });
 
+  it('refuses an endpoint that another repository owns, and frees it once dropped', async () => {
+    expect((await api.request('POST', '/v1/repos', { name: 'mobile' })).status).toBe(201);
+    const clash = await api.commit('mobile', null, 'Take the TV route', [
+      { path: 'dsp.json', content: JSON.stringify({ endpoints: [{ method: 'GET', path: '/tv/hello/:who', script: 'm.js' }] }) },
+      { path: 'm.js', content: helloScript(7) },
+    ]);
+    expect(clash.status).toBe(422);
+    const problems = clash.body.error?.details.problems as { path: string; message: string }[];
+    expect(problems).toEqual([{ path: 'dsp.json', message: "GET /tv/hello/:who is already served by repository 'tv'" }]);
+    expect((await api.request<{ commits: unknown[] }>('GET', '/v1/repos/mobile/commits?ref=main')).status).toBe(404);
+    const own = await api.commit('mobile', null, 'Own route', [
+      { path: 'dsp.json', content: JSON.stringify({ endpoints: [{ method: 'GET', path: '/mobile/hello/:who', script: 'm.js' }] }) },
+      { path: 'm.js', content: helloScript(7) },
+    ]);
+    expect(own.status).toBe(201);
+  });
+
   it('serves files and git-format diffs of any two revisions', async () => {
     const file = await api.request('GET', `/v1/repos/${REPO}/files/hello.js?ref=${commits[0]}`);
     expect(file.text).toBe(helloScript(1));

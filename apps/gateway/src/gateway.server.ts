@@ -13,6 +13,7 @@ const STATUS_BY_SCRIPT_ERROR: Record<string, number> = {
   'script-threw': 500,
   'script-bad-response': 502,
   'script-not-found': 500,
+  'script-disposed': 503,
 };
 
 export function createGatewayServer(registry: LiveRegistry, services: BackendServices, options: { onError?: (message: string) => void } = {}): FastifyInstance {
@@ -37,13 +38,20 @@ export function createGatewayServer(registry: LiveRegistry, services: BackendSer
     const started = process.hrtime.bigint();
     const endpointLabel = `${endpoint.method} ${endpoint.path}`;
     reply.header('X-DSP-Commit', repository.entry.commit);
+    const deviceRequest = { method: request.method, path, params, query: request.query as Record<string, string>, headers: request.headers as Record<string, string>, body: request.body ?? null };
+    const limits = { timeoutMs: endpoint.timeoutMs ?? DEFAULT_SCRIPT_LIMITS.timeoutMs, memoryMb: endpoint.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb };
     try {
-      const response = await repository.compiled.run(
-        endpoint.script,
-        { method: request.method, path, params, query: request.query as Record<string, string>, headers: request.headers as Record<string, string>, body: request.body ?? null },
-        services,
-        { timeoutMs: endpoint.timeoutMs ?? DEFAULT_SCRIPT_LIMITS.timeoutMs, memoryMb: endpoint.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb },
-      );
+      let response;
+      try {
+        response = await repository.compiled.run(endpoint.script, deviceRequest, services, limits);
+      } catch (error) {
+        // Another request killed the shared isolate (memory limit): recompile and retry once.
+        if (!(error instanceof ScriptError && error.code === 'script-disposed')) throw error;
+        await registry.recompile(repository.entry.repository);
+        const fresh = registry.match(request.method, path);
+        if (!fresh || fresh.repository.compiled.disposed) throw error;
+        response = await fresh.repository.compiled.run(endpoint.script, deviceRequest, services, limits);
+      }
       requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(response.status) });
       reply.status(response.status).headers(response.headers);
       return typeof response.body === 'string' ? reply.send(response.body) : reply.send(response.body);

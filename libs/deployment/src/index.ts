@@ -2,3 +2,4 @@ export * from './manifest';
 export * from './deployment-content.policy';
 export * from './registry.projection';
 export * from './deployment.module';
+export * from './deployed-branch.constant';

@@ -8,8 +8,8 @@ import { EventLog } from '@dsp/event-log';
 import { RegistryReadModel } from '@dsp/store';
 import { RepositoryReader, toRepositoryEvent } from '@dsp/vcs';
 import { isScriptPath, parseManifest } from './manifest';
+import { DEPLOYED_BRANCH } from './deployed-branch.constant';
 
-export const DEPLOYED_BRANCH = 'main';
 
 @Injectable()
 export class RegistryProjection {

@@ -115,6 +115,17 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(await store.read(stream())).toEqual([]);
     });
 
+    it('reads a long stream beyond one driver page (2,500 events), in order', async () => {
+      const s = stream();
+      for (let revision = -1; revision < 2_499; revision += 100) {
+        await store.append(s, revision, Array.from({ length: 100 }, (_, i) => ({ type: 'CommitCreated', data: { n: revision + 1 + i } })));
+      }
+      const all = await store.read(s);
+      expect(all.map((e) => e.revision)).toEqual(Array.from({ length: 2_500 }, (_, i) => i));
+      expect(all.every((e) => (e.data as { n: number }).n === e.revision)).toBe(true);
+      expect((await store.read(s, 1_234)).map((e) => e.revision)).toEqual(Array.from({ length: 1_266 }, (_, i) => 1_234 + i));
+    }, 60_000);
+
     it('lists every stream that has events, once', async () => {
       const [a, b, never] = [stream(), stream(), stream()];
       await store.append(a, -1, events('a'));
@@ -153,6 +164,19 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const later = await store.append(a, 2, events('a3'));
       expect(await pending()).toEqual(later);
     });
+
+    it('lists streams and unpublished events beyond one driver page (5,001 streams)', async () => {
+      // Database drivers page results (the Cassandra driver at 5,000 rows): a listing that reads
+      // only the first page silently drops streams, and the relay would never publish them.
+      const prefix = randomName('many');
+      const names = Array.from({ length: 5_001 }, (_, i) => `${prefix}_${i}`);
+      for (let i = 0; i < names.length; i += 100) {
+        await Promise.all(names.slice(i, i + 100).map((s) => store.append(s, -1, [{ type: 'RepositoryCreated', data: {} }])));
+      }
+      const mine = (streams: string[]) => new Set(streams.filter((s) => s.startsWith(`${prefix}_`)));
+      expect.soft(mine(await store.streams()).size, 'streams()').toBe(names.length);
+      expect.soft(mine((await store.unpublished()).map((e) => e.stream)).size, 'streams in unpublished()').toBe(names.length);
+    }, 120_000);
 
     it('lets exactly one of 10 concurrent appends with the same expected revision win', async () => {
       const s = stream();

@@ -2,6 +2,8 @@ export * from './event-store.port';
 export * from './vcs-read-model.port';
 export * from './registry-read-model.port';
 export * from './projection-checkpoints.port';
+export * from './endpoint-claims.port';
+export { EmbeddedEndpointClaims } from './embedded/embedded-endpoint-claims';
 export * from './store.module';
 export { EmbeddedEventStore } from './embedded/embedded-event-store';
 export { EmbeddedVcsReadModel } from './embedded/embedded-vcs-read-model';

@@ -59,6 +59,16 @@ export function describeRegistryReadModelContract(name: string, open: () => Prom
       expect((await registry.list()).filter((e) => e.repository === repository)).toEqual([entry(repository, 3)]);
     });
 
+    it('lists every entry, beyond one driver page (10,001 repositories): a gateway loads the whole registry', async () => {
+      const prefix = repoName();
+      const names = Array.from({ length: 10_001 }, (_, i) => `${prefix}-${i}`);
+      for (let i = 0; i < names.length; i += 200) {
+        await Promise.all(names.slice(i, i + 200).map((repository) => registry.put({ repository, commit: 'a'.repeat(40), revision: 1, endpoints: [], scripts: [] })));
+      }
+      const listed = (await registry.list()).filter((e) => e.repository.startsWith(`${prefix}-`));
+      expect(new Set(listed.map((e) => e.repository)).size).toBe(names.length);
+    }, 120_000);
+
     it('stores a repository with no endpoints', async () => {
       const repository = repoName();
       const empty: RegistryEntry = { repository, commit: 'e'.repeat(40), revision: 1, endpoints: [], scripts: [] };

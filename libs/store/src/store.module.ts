@@ -17,6 +17,9 @@ import { CassandraEventStore } from './cassandra/cassandra-event-store';
 import { CassandraVcsReadModel } from './cassandra/cassandra-vcs-read-model';
 import { CachedVcsReadModel } from './cached-vcs-read-model';
 import { CachedProjectionCheckpoints } from './cached-projection-checkpoints';
+import { EndpointClaims } from './endpoint-claims.port';
+import { EmbeddedEndpointClaims } from './embedded/embedded-endpoint-claims';
+import { CassandraEndpointClaims } from './cassandra/cassandra-endpoint-claims';
 import { CassandraRegistryReadModel } from './cassandra/cassandra-registry-read-model';
 
 /** The storage engines of one process: embedded (in memory + a file) or Cassandra. */
@@ -25,6 +28,7 @@ export interface StorageEngines {
   vcs: VcsReadModel;
   registry: RegistryReadModel;
   checkpoints: ProjectionCheckpoints;
+  claims: EndpointClaims;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export function openEmbeddedStorage(dataDir: string | null): StorageEngines {
     vcs: new EmbeddedVcsReadModel(),
     registry: new EmbeddedRegistryReadModel(),
     checkpoints: new EmbeddedProjectionCheckpoints(),
+    claims: new EmbeddedEndpointClaims(),
     close: async () => undefined,
   };
 }
@@ -56,6 +61,7 @@ export async function openCassandraStorage(config: PlatformConfig['cassandra'], 
     vcs: new CachedVcsReadModel(new CassandraVcsReadModel(client)),
     registry: new CassandraRegistryReadModel(client),
     checkpoints: new CachedProjectionCheckpoints(new CassandraProjectionCheckpoints(client)),
+    claims: new CassandraEndpointClaims(client),
     close: () => client.shutdown(),
   };
 }
@@ -92,9 +98,10 @@ export class StoreModule {
         { provide: VcsReadModel, useValue: engines.vcs },
         { provide: RegistryReadModel, useValue: engines.registry },
         { provide: ProjectionCheckpoints, useValue: engines.checkpoints },
+        { provide: EndpointClaims, useValue: engines.claims },
         StorageLifecycle,
       ],
-      exports: [EventStore, VcsReadModel, RegistryReadModel, ProjectionCheckpoints],
+      exports: [EventStore, VcsReadModel, RegistryReadModel, ProjectionCheckpoints, EndpointClaims],
     };
   }
 }

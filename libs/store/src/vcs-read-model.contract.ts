@@ -56,6 +56,16 @@ export function describeVcsReadModelContract(name: string, open: () => Promise<V
       );
     });
 
+    it('lists repositories beyond one driver page (5,001 repositories)', async () => {
+      const prefix = repoName();
+      const names = Array.from({ length: 5_001 }, (_, i) => `${prefix}-${i}`);
+      for (let i = 0; i < names.length; i += 200) {
+        await Promise.all(names.slice(i, i + 200).map((name) => model.putRepository({ name, createdAt: '2023-11-14T22:13:20.000Z' }, 0)));
+      }
+      const listed = (await model.listRepositories()).filter((r) => r.name.startsWith(`${prefix}-`));
+      expect(new Set(listed.map((r) => r.name)).size).toBe(names.length);
+    }, 120_000);
+
     it('stores commits; writing one twice changes nothing', async () => {
       const repository = repoName();
       const record = commitRecord(repository, hexId('a1'));

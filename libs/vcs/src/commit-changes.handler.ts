@@ -4,9 +4,9 @@ import { EventRelay } from '@dsp/event-log';
 import { WrongExpectedRevisionError } from '@dsp/store';
 import { CommitChangesCommand } from './commit-changes.command';
 import { CommitContentPolicy } from './commit-content.policy';
-import { draftCommit } from './commit-draft';
+import { draftCommit, type CommitDraft } from './commit-draft';
 import { sealCommit } from './commit-sealer';
-import { decideCommit } from './repository.decider';
+import { decideCommit, type SealedCommit } from './repository.decider';
 import { RepositoryStreams } from './repository-streams';
 import { InvalidCommitError, StaleParentError } from './vcs.errors';
 
@@ -34,22 +34,32 @@ export class CommitChangesHandler implements ICommandHandler<CommitChangesComman
   async execute(command: CommitChangesCommand): Promise<CommitResult> {
     const state = await this.streams.load(command.repository);
     const draft = draftCommit(state, command);
-    const changed = [...draft.written.map((f) => f.path), ...draft.deleted];
-    const problems = await this.policy.check(command.repository, draft.files, changed);
-    if (problems.length > 0) throw new InvalidCommitError(problems);
-    const sealed = await sealCommit(command, draft);
-    const events = decideCommit(state, command, draft, sealed);
+    const baseFiles = new Map([...(draft.base?.files ?? new Map<string, { content: string }>())].map(([path, file]) => [path, file.content]));
+    const verdict = await this.policy.check({ repository: command.repository, branch: command.branch, files: draft.files, baseFiles });
+    if (verdict.problems.length > 0) {
+      await verdict.settle(false);
+      throw new InvalidCommitError(verdict.problems);
+    }
+    let appended = false;
     try {
+      const sealed = await sealCommit(command, draft);
+      const events = decideCommit(state, command, draft, sealed);
       const recorded = await this.streams.append(state, command.repository, events);
+      appended = true;
+      await verdict.settle(true);
       await this.relay.publish(recorded).catch(() => undefined); // the relay's sweep retries
+      return this.result(command, draft, sealed, events[0]?.data as CommitCreatedV1);
     } catch (error) {
+      if (!appended) await verdict.settle(false);
       if (error instanceof WrongExpectedRevisionError) {
         const fresh = await this.streams.load(command.repository);
         throw new StaleParentError(command.branch, command.parent, fresh.branches.get(command.branch)?.head ?? null);
       }
       throw error;
     }
-    const created = events[0]?.data as CommitCreatedV1;
+  }
+
+  private result(command: CommitChangesCommand, draft: CommitDraft, sealed: SealedCommit, created: CommitCreatedV1): CommitResult {
     const base = draft.base?.files;
     return {
       commit: sealed.commit,

@@ -1,10 +1,25 @@
 import type { CommitProblem } from './vcs.errors';
 
+export interface ContentCheck {
+  repository: string;
+  branch: string;
+  /** Every file the branch would hold after the commit. */
+  files: ReadonlyMap<string, string>;
+  /** Every file the branch holds now (empty for a new branch). */
+  baseFiles: ReadonlyMap<string, string>;
+}
+
+export interface ContentVerdict {
+  problems: CommitProblem[];
+  /** Told whether the commit was appended, so reservations made by `check` are kept or undone. */
+  settle(appended: boolean): Promise<void>;
+}
+
 /**
  * What the rest of the platform demands of repository content (a valid manifest, scripts that
  * compile, endpoints nobody else owns). Implemented by the deployment context; checked before
  * anything is written.
  */
 export abstract class CommitContentPolicy {
-  abstract check(repository: string, files: ReadonlyMap<string, string>, changedPaths: string[]): Promise<CommitProblem[]>;
+  abstract check(input: ContentCheck): Promise<ContentVerdict>;
 }
