@@ -1,6 +1,7 @@
 /** Parsing and validation of `dsp.json`, the manifest that declares a repository's endpoints. */
 import type { EndpointDeclarationV1, ManifestV1 } from '@dsp/contracts';
 import { MANIFEST_PATH } from '@dsp/contracts';
+import { jsonErrorOffset } from './json-error-position.util';
 
 export interface ManifestProblem {
   path: string;
@@ -32,9 +33,9 @@ export function parseManifest(content: string, files: ReadonlyMap<string, string
     raw = JSON.parse(content);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message)?.[1];
-    const line = position === undefined ? undefined : content.slice(0, Number(position)).split('\n').length;
-    problems.push({ path: MANIFEST_PATH, line, message: `not valid JSON: ${message}` });
+    const offset = jsonErrorOffset(content);
+    const line = offset === null ? undefined : content.slice(0, offset).split('\n').length;
+    problems.push({ path: MANIFEST_PATH, ...(line === undefined ? {} : { line }), message: `not valid JSON: ${message}` });
     return { manifest: { endpoints: [] }, problems };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {

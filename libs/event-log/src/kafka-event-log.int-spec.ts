@@ -1,7 +1,7 @@
 /**
  * The EventLog contract against a real Kafka. A random namespace (prefix of every topic and group
  * name) keeps this file's topics, including the relay's fixed repository-events topic, apart from
- * every other run; the topics are deleted afterwards.
+ * every other run; its topics and consumer groups are deleted afterwards.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll } from 'vitest';
@@ -19,6 +19,8 @@ afterAll(async () => {
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(namespace));
     if (topics.length > 0) await admin.deleteTopics({ topics });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(namespace));
+    if (groups.length > 0) await admin.deleteGroups(groups);
   } finally {
     await admin.disconnect();
   }

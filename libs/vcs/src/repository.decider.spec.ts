@@ -97,8 +97,8 @@ function commit(command: CommitChangesCommand) {
 }
 
 /** A commit on top of FIRST_COMMIT that must be refused for these problems. */
-async function expectProblems(changes: FileChange[], problems: { path: string; message: string }[], history = HISTORY): Promise<void> {
-  const error = await given(history)
+async function expectProblems(changes: FileChange[], problems: { path: string; message: string }[]): Promise<void> {
+  const error = await given(HISTORY)
     .when(commit(commitCommand({ parent: FIRST_COMMIT, changes })))
     .then(InvalidCommitError, 'invalid-commit');
   expect(error.problems).toEqual(problems);
