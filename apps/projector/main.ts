@@ -1,5 +1,6 @@
 /** `npm run start:projector`: projections from Kafka into Cassandra. */
 import 'reflect-metadata';
+import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { loadPlatformConfig } from '@dsp/config';
 import { openEventLog } from '@dsp/event-log';
@@ -15,13 +16,26 @@ async function main(): Promise<void> {
     // Re-applies every recorded event to every projection, then exits (the guards make it a no-op
     // on an up-to-date projection; after a wipe it rebuilds).
     const count = await projector.replayAll();
-    Logger.log(`replayed ${count} events`, 'projector');
+    console.log(`replayed ${count} events`);
     await app.close();
     process.exit(0);
   }
   await projector.start();
-  Logger.log('projector consuming repository events', 'projector');
+  // Health and metrics for the orchestrator and Prometheus; the projector serves nothing else.
+  const port = Number(process.env.DSP_PROJECTOR_PORT ?? 7072);
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      void projector.metrics.render().then((body) => response.writeHead(200, { 'Content-Type': projector.metrics.contentType }).end(body));
+    } else if (request.url === '/healthz') {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  server.listen(port, config.host);
+  Logger.log(`projector consuming repository events; health and metrics on http://${config.host}:${port}`, 'projector');
   const stop = async () => {
+    server.close();
     await projector.stop();
     await app.close();
     process.exit(0);

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const processes: AppProcess[] = [control];
   try {
     await waitForHttp(`http://127.0.0.1:${controlPort}/healthz`, control);
-    processes.push(new AppProcess('projector', env).start());
+    processes.push(new AppProcess('projector', { ...env, DSP_PROJECTOR_PORT: String(await freePort()) }).start());
     const gateways: string[] = [];
     for (let i = 0; i < GATEWAYS; i++) {
       const port = await freePort();

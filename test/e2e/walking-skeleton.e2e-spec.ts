@@ -54,7 +54,7 @@ describe('walking skeleton over Kafka and Cassandra', () => {
     const controlPort = await freePort();
     control = new AppProcess('control', { ...env, DSP_CONTROL_PORT: String(controlPort) }).start();
     await waitForHttp(`http://127.0.0.1:${controlPort}/healthz`, control); // also creates keyspace and topics
-    projector = new AppProcess('projector', env).start();
+    projector = new AppProcess('projector', { ...env, DSP_PROJECTOR_PORT: String(await freePort()) }).start();
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       const gateway = new AppProcess('gateway', { ...env, DSP_GATEWAY_PORT: String(port) }).start();
@@ -66,6 +66,12 @@ describe('walking skeleton over Kafka and Cassandra', () => {
 
   afterAll(async () => {
     await Promise.all([control?.stop(), projector?.stop(), ...gateways.map((g) => g.process.stop())]);
+  });
+
+  it('exposes Prometheus metrics on every process', async () => {
+    const controlMetrics = await (await fetch(`${api.baseUrl}/metrics`)).text();
+    expect(controlMetrics).toContain('process_cpu_seconds_total{app="control"}');
+    for (const gateway of gateways) expect(await (await fetch(`${gateway.url}/_dsp/metrics`)).text()).toContain('nodejs_eventloop_lag_seconds');
   });
 
   it('refuses requests without the bearer token', async () => {

@@ -1,10 +1,11 @@
 /** Builds the control (management API) Nest application on given engines; used alone and in the platform. */
-import { DynamicModule, Logger, Module, ValidationPipe, BadRequestException } from '@nestjs/common';
+import { DynamicModule, Module, ValidationPipe, BadRequestException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
 import { EventLog, EventLogModule, EventRelay } from '@dsp/event-log';
+import { ProcessMetrics, processLogger } from '@dsp/observability';
 import { StorageEngines, StoreModule } from '@dsp/store';
 import { ADMIN_TOKEN } from './bearer-token.guard';
 import { ControlModule } from './control.module';
@@ -36,8 +37,15 @@ export async function createControlApp(options: ControlAppOptions): Promise<Nest
     }
   }
   const app = await NestFactory.create<NestFastifyApplication>(ControlRootModule.register(), new FastifyAdapter({ bodyLimit: 8 * 1024 * 1024 }), {
-    logger: new Logger('control'),
+    logger: processLogger('control'),
   });
+  const metrics = new ProcessMetrics('control');
+  const requests = metrics.counter('dsp_control_requests_total', 'Management API requests by route and status', ['method', 'route', 'status']);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+  fastify.get('/metrics', async (_request, reply) => reply.header('Content-Type', metrics.contentType).send(await metrics.render()));
   app.useGlobalFilters(new HttpErrorsFilter());
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,4 +1,5 @@
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { processLogger } from '@dsp/observability';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DeploymentModule } from '@dsp/deployment';
@@ -23,7 +24,7 @@ export async function createProjectorApp(options: { engines: StorageEngines; log
       };
     }
   }
-  const app = await NestFactory.createApplicationContext(ProjectorRootModule.register(), { logger: new Logger('projector') });
+  const app = await NestFactory.createApplicationContext(ProjectorRootModule.register(), { logger: processLogger('projector') });
   return app;
 }
 

@@ -7,6 +7,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Topics, type EventEnvelope } from '@dsp/contracts';
 import { RegistryProjection } from '@dsp/deployment';
 import { EventLog, Subscription } from '@dsp/event-log';
+import { ProcessMetrics } from '@dsp/observability';
 import { EventStore, ProjectionCheckpoints } from '@dsp/store';
 import { VcsProjection } from '@dsp/vcs';
 
@@ -18,6 +19,10 @@ export class ProjectorService {
   private readonly logger = new Logger('Projector');
   private subscription: Subscription | null = null;
   private readonly streamLocks = new Map<string, Promise<void>>();
+  readonly metrics = new ProcessMetrics('projector');
+  private readonly projected = this.metrics.counter('dsp_projector_events_total', 'Events applied to the projections, by type', ['type']);
+  private readonly skipped = this.metrics.counter('dsp_projector_events_skipped_total', 'Redelivered events at or below the checkpoint');
+  private readonly lag = this.metrics.gauge('dsp_projector_lag_seconds', 'Time from an event being recorded to being projected (last event)');
 
   constructor(
     private readonly log: EventLog,
@@ -61,12 +66,17 @@ export class ProjectorService {
 
   private async catchUp(envelope: EventEnvelope): Promise<void> {
     const last = await this.checkpoints.get(CHECKPOINT, envelope.stream);
-    if (envelope.revision <= last) return;
+    if (envelope.revision <= last) {
+      this.skipped.inc();
+      return;
+    }
     const events = envelope.revision === last + 1 ? [envelope] : await this.store.read(envelope.stream, last + 1);
     for (const event of events) {
       if (event.revision > envelope.revision) break;
       await this.applyToProjections(event);
       await this.checkpoints.set(CHECKPOINT, event.stream, event.revision);
+      this.projected.inc({ type: event.type });
+      this.lag.set((Date.now() - Date.parse(event.recordedAt)) / 1000);
     }
   }
 

@@ -1,5 +1,5 @@
 /** Kafka adapter of the event log (kafkajs). The only file that imports kafkajs. */
-import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { EventLog, LogMessage, ReceivedMessage, SubscribeOptions, Subscription } from './event-log.port';
 
 export interface KafkaEventLogConfig {
@@ -88,7 +88,13 @@ export class KafkaEventLog extends EventLog {
 
   private connectedProducer(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // Murmur2 on the key, like the Java client: a repository always lands on the same partition.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       this.producer = producer.connect().then(() => producer);
       this.producer.catch(() => (this.producer = null));
     }

@@ -1,0 +1,2 @@
+export * from './process-logger';
+export * from './process-metrics';
