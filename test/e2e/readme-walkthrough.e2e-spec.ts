@@ -38,7 +38,7 @@ describe('README walk-through on the embedded platform', () => {
     const [control, gateway, services] = [await freePort(), await freePort(), await freePort()];
     controlUrl = `http://127.0.0.1:${control}`;
     gatewayUrl = `http://127.0.0.1:${gateway}`;
-    const env = { ...process.env, DSP_DATA_DIR: join(work, 'data'), DSP_ADMIN_TOKEN: token, DSP_CONTROL_PORT: String(control), DSP_GATEWAY_PORT: String(gateway), DSP_DEMO_SERVICES_PORT: String(services) };
+    const env: NodeJS.ProcessEnv = { ...process.env, DSP_DATA_DIR: join(work, 'data'), DSP_ADMIN_TOKEN: token, DSP_CONTROL_PORT: String(control), DSP_GATEWAY_PORT: String(gateway), DSP_DEMO_SERVICES_PORT: String(services) };
     delete env.DSP_KAFKA_BROKERS;
     delete env.DSP_CASSANDRA_CONTACT_POINTS;
     platform = spawn(process.execPath, ['--no-node-snapshot', join(ROOT, 'dist', 'apps', 'platform', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });

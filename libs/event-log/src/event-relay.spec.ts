@@ -74,12 +74,9 @@ describe('EventRelay', () => {
     expect(log.published).toBe(2);
   });
 
-  // KNOWN BUG (see the report): EventRelay.publish marks a stream published through the last
-  // revision of the batch it was given, even when earlier revisions of that stream were never
-  // published (their publish failed and CommitChangesHandler swallowed the error). Those events
-  // then never reach the log, though the relay promises "always published eventually".
-  // `it.fails` keeps the unit run green while the bug exists; drop `.fails` once it is fixed.
-  it.fails('still publishes an earlier commit whose publication failed, after a later commit was published', async () => {
+  // Regression: the relay used to mark a stream published through the last revision of the batch
+  // it was given, even when earlier revisions had never been sent (their publish failed).
+  it('still publishes an earlier commit whose publication failed, after a later commit was published', async () => {
     const first = await store.append('repository-a', -1, [
       { type: 'CommitCreated', data: { commit: 'a' } },
       { type: 'BranchMoved', data: { to: 'a' } },

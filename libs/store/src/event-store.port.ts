@@ -28,4 +28,6 @@ export abstract class EventStore {
   /** Events recorded but not yet marked published, in stream order. */
   abstract unpublished(): Promise<EventEnvelope[]>;
   abstract markPublished(stream: string, throughRevision: number): Promise<void>;
+  /** The stream's publication mark (-1 when nothing is published yet). */
+  abstract publishedThrough(stream: string): Promise<number>;
 }

@@ -1,6 +1,9 @@
-/** git's `--cleanup=whitespace` (the default for `git commit -m`), so ids match the git client. */
+/**
+ * git's `--cleanup=whitespace` (the default for `git commit -m`), so ids match the git client.
+ * "Whitespace" is git's own: space, tab, CR and LF only (not Unicode spaces, not \v or \f).
+ */
 export function cleanupMessage(message: string): string {
-  const lines = message.replace(/\r\n/g, '\n').split('\n').map((line) => line.trimEnd());
+  const lines = message.split('\n').map((line) => line.replace(/[ \t\r]+$/, ''));
   const kept: string[] = [];
   for (const line of lines) {
     if (line === '' && (kept.length === 0 || kept[kept.length - 1] === '')) continue;

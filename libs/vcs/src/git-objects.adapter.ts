@@ -87,12 +87,23 @@ export async function commitId(commit: {
   committer: GitIdentityV1;
   message: string;
 }): Promise<string> {
-  return git.writeObject({
-    fs,
-    gitdir,
-    type: 'commit',
-    object: { tree: commit.tree, parent: commit.parents, author: commit.author, committer: commit.committer, message: commit.message },
-  });
+  // Rendered here rather than by isomorphic-git's commit serializer, which drops every CR from
+  // the message; git keeps a CR inside a line, and the id must match git's.
+  return git.writeObject({ fs, gitdir, type: 'commit', object: Buffer.from(renderCommit(commit), 'utf8'), format: 'content' });
+}
+
+export function renderCommit(commit: { tree: string; parents: string[]; author: GitIdentityV1; committer: GitIdentityV1; message: string }): string {
+  const parents = commit.parents.map((parent) => `parent ${parent}\n`).join('');
+  return `tree ${commit.tree}\n${parents}author ${identity(commit.author)}\ncommitter ${identity(commit.committer)}\n\n${commit.message}`;
+}
+
+function identity(person: GitIdentityV1): string {
+  // isomorphic-git's convention: timezoneOffset is minutes *behind* UTC (-120 means +0200).
+  const minutes = -person.timezoneOffset;
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+  return `${person.name} <${person.email}> ${person.timestamp} ${zone}`;
 }
 
 /** git's own order: byte order of names, with tree names compared as if they ended in '/'. */

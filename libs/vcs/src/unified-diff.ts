@@ -14,10 +14,11 @@ export function unifiedDiff(path: string, before: FileVersion | null, after: Fil
   if (!before) out.push('new file mode 100644', `index ${ZERO}..${after?.blob.slice(0, 7)}`);
   else if (!after) out.push('deleted file mode 100644', `index ${before.blob.slice(0, 7)}..${ZERO}`);
   else out.push(`index ${before.blob.slice(0, 7)}..${after.blob.slice(0, 7)} 100644`);
-  out.push(before ? `--- a/${path}` : '--- /dev/null', after ? `+++ b/${path}` : '+++ /dev/null');
   const oldText = before?.content ?? '';
   const newText = after?.content ?? '';
   const patch = structuredPatch(path, path, oldText, newText, '', '', { context: 3 });
+  // An added or deleted empty file has no hunks, and git then prints no ---/+++ lines either.
+  if (patch.hunks.length > 0) out.push(before ? `--- a/${path}` : '--- /dev/null', after ? `+++ b/${path}` : '+++ /dev/null');
   const oldLines = oldText.split('\n');
   for (const hunk of patch.hunks) {
     const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
@@ -33,11 +34,17 @@ function range(start: number, lines: number): string {
   return lines === 1 ? `${start}` : `${start},${lines}`;
 }
 
-/** git's default funcname rule: the nearest line above the hunk starting with a letter, '_' or '$'. */
+/**
+ * git's default funcname rule: the nearest line above the hunk starting with a letter, '_' or
+ * '$', cut to 80 bytes (not characters), then stripped of git's whitespace (space, tab, CR, LF).
+ */
 function functionContext(lines: string[], hunkFirstIndex: number): string {
   for (let i = hunkFirstIndex - 1; i >= 0; i--) {
     const line = lines[i] ?? '';
-    if (/^[A-Za-z_$]/.test(line)) return line.trimEnd().slice(0, 80);
+    if (/^[A-Za-z_$]/.test(line)) {
+      const bytes = Buffer.from(line, 'utf8').subarray(0, 80);
+      return new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/\uFFFD$/, '').replace(/[ \t\r\n]+$/, '');
+    }
   }
   return '';
 }

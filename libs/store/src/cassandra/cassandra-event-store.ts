@@ -1,11 +1,14 @@
 import type { Client } from 'cassandra-driver';
 import type { EventEnvelope } from '@dsp/contracts';
 import { EventStore, NewEvent, WrongExpectedRevisionError } from '../event-store.port';
+import { allRows } from './all-rows.util';
 
 /**
  * Event store on Cassandra. An append is one conditional batch in the stream's partition:
- * `INSERT ... IF NOT EXISTS` on each next revision, so of two writers expecting the same
- * revision exactly one is applied (Paxos), and a batch is all or nothing.
+ * `UPDATE ... SET head = <new> IF head = <expected>` (or `IF head = null` for a new stream) plus
+ * the event rows, so of two writers expecting the same revision exactly one is applied (Paxos),
+ * a writer expecting anything but the current head is refused (no gaps), and the batch is all
+ * or nothing.
  */
 export class CassandraEventStore extends EventStore {
   constructor(private readonly client: Client) {
@@ -22,11 +25,16 @@ export class CassandraEventStore extends EventStore {
       data: event.data,
       recordedAt: recordedAt.toISOString(),
     }));
-    const insert = 'INSERT INTO events (stream, revision, type, version, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS';
-    const queries = envelopes.map((e) => ({
-      query: insert,
-      params: [stream, e.revision, e.type, e.version, JSON.stringify(e.data), recordedAt],
-    }));
+    const head = expectedRevision + events.length;
+    const guard =
+      expectedRevision < 0
+        ? { query: 'UPDATE events SET head = ? WHERE stream = ? IF head = null', params: [head, stream] }
+        : { query: 'UPDATE events SET head = ? WHERE stream = ? IF head = ?', params: [head, stream, expectedRevision] };
+    const insert = 'INSERT INTO events (stream, revision, type, version, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)';
+    const queries = [
+      guard,
+      ...envelopes.map((e) => ({ query: insert, params: [stream, e.revision, e.type, e.version, JSON.stringify(e.data), recordedAt] })),
+    ];
     const result = await this.client.batch(queries, { prepare: true });
     if (!result.wasApplied()) throw new WrongExpectedRevisionError(stream, expectedRevision);
     return envelopes;
@@ -45,24 +53,23 @@ export class CassandraEventStore extends EventStore {
   }
 
   async streams(): Promise<string[]> {
-    const result = await this.client.execute('SELECT DISTINCT stream FROM events');
-    return result.rows.map((row) => String(row.get('stream')));
+    return (await allRows(this.client, 'SELECT DISTINCT stream FROM events')).map((row) => String(row.get('stream')));
   }
 
   async unpublished(): Promise<EventEnvelope[]> {
-    const heads = await this.client.execute(
-      'SELECT stream, revision, published_through FROM events PER PARTITION LIMIT 1',
-      [],
-      { fetchSize: 5000 },
-    );
+    const heads = await allRows(this.client, 'SELECT DISTINCT stream, head, published_through FROM events');
     const pending: EventEnvelope[] = [];
-    for (const row of heads.rows) {
-      const head = Number(row.get('revision'));
-      const publishedRaw = row.get('published_through') as unknown;
-      const published = publishedRaw === null || publishedRaw === undefined ? -1 : Number(publishedRaw);
+    for (const row of heads) {
+      const head = nullableNumber(row.get('head'));
+      const published = nullableNumber(row.get('published_through'));
       if (head > published) pending.push(...(await this.read(String(row.get('stream')), published + 1)));
     }
     return pending;
+  }
+
+  async publishedThrough(stream: string): Promise<number> {
+    const row = (await this.client.execute('SELECT published_through FROM events WHERE stream = ? LIMIT 1', [stream], { prepare: true })).first();
+    return row ? nullableNumber(row.get('published_through')) : -1;
   }
 
   async markPublished(stream: string, throughRevision: number): Promise<void> {
@@ -77,6 +84,10 @@ export class CassandraEventStore extends EventStore {
 
 interface RowLike {
   get(name: string): unknown;
+}
+
+function nullableNumber(value: unknown): number {
+  return value === null || value === undefined ? -1 : Number(value);
 }
 
 function toEnvelope(row: RowLike): EventEnvelope {

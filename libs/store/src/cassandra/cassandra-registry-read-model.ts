@@ -1,5 +1,6 @@
 import type { Client } from 'cassandra-driver';
 import type { EndpointDeclarationV1 } from '@dsp/contracts';
+import { allRows } from './all-rows.util';
 import { RegistryEntry, RegistryReadModel } from '../registry-read-model.port';
 
 interface RowLike {
@@ -24,7 +25,7 @@ export class CassandraRegistryReadModel extends RegistryReadModel {
     return row ? toEntry(row) : null;
   }
   async list(): Promise<RegistryEntry[]> {
-    const rows = (await this.client.execute('SELECT * FROM registry WHERE bucket = 0', [], { prepare: true, fetchSize: 10000 })).rows as RowLike[];
+    const rows = (await allRows(this.client, 'SELECT * FROM registry WHERE bucket = 0')) as RowLike[];
     return rows.map(toEntry);
   }
 }

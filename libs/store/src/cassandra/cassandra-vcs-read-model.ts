@@ -1,5 +1,6 @@
 import type { Client } from 'cassandra-driver';
 import type { GitIdentityV1, GitTreeObjectV1 } from '@dsp/contracts';
+import { allRows } from './all-rows.util';
 import { BranchLogPage, CommitRecord, RefRecord, RepositoryRecord, VcsReadModel } from '../vcs-read-model.port';
 
 interface RowLike {
@@ -19,7 +20,7 @@ export class CassandraVcsReadModel extends VcsReadModel {
     return row ? { name: String(row.get('name')), createdAt: String(row.get('created_at')) } : null;
   }
   async listRepositories(): Promise<RepositoryRecord[]> {
-    const rows = (await this.exec('SELECT name, created_at FROM repositories WHERE bucket = 0', [])).rows as RowLike[];
+    const rows = (await allRows(this.client, 'SELECT name, created_at FROM repositories WHERE bucket = 0')) as RowLike[];
     return rows.map((row) => ({ name: String(row.get('name')), createdAt: String(row.get('created_at')) }));
   }
 
@@ -62,7 +63,7 @@ export class CassandraVcsReadModel extends VcsReadModel {
     return row ? toRef(row) : null;
   }
   async listRefs(repository: string): Promise<RefRecord[]> {
-    return ((await this.exec('SELECT * FROM refs WHERE repository = ?', [repository])).rows as RowLike[]).map(toRef);
+    return ((await allRows(this.client, 'SELECT * FROM refs WHERE repository = ?', [repository])) as RowLike[]).map(toRef);
   }
 
   async appendBranchLog(repository: string, branch: string, seq: number, commit: CommitRecord): Promise<void> {

@@ -63,6 +63,10 @@ export class EmbeddedEventStore extends EventStore {
     this.published.set(stream, Math.max(throughRevision, this.published.get(stream) ?? -1));
   }
 
+  async publishedThrough(stream: string): Promise<number> {
+    return this.published.get(stream) ?? -1;
+  }
+
   private streamOf(stream: string): EventEnvelope[] {
     let events = this.streamsById.get(stream);
     if (!events) {
