@@ -71,7 +71,10 @@ export async function createControlApp(options: ControlAppOptions): Promise<Nest
 function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: message.startsWith(error.property) ? `${field}${message.slice(error.property.length)}` : `${field}: ${message}` }));
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: message.startsWith(field) ? message : message.startsWith(error.property) ? `${field}${message.slice(error.property.length)}` : `${field}: ${message}`,
+    }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }

@@ -31,3 +31,15 @@ export abstract class EventStore {
   /** The stream's publication mark (-1 when nothing is published yet). */
   abstract publishedThrough(stream: string): Promise<number>;
 }
+
+/** The envelopes of events appended after `expectedRevision`, as every adapter records them. */
+export function envelopesFor(stream: string, expectedRevision: number, events: NewEvent[], recordedAt: Date): EventEnvelope[] {
+  return events.map((event, i) => ({
+    stream,
+    revision: expectedRevision + 1 + i,
+    type: event.type,
+    version: 1,
+    data: event.data,
+    recordedAt: recordedAt.toISOString(),
+  }));
+}

@@ -1,6 +1,6 @@
 import type { Client } from 'cassandra-driver';
 import type { EventEnvelope } from '@dsp/contracts';
-import { EventStore, NewEvent, WrongExpectedRevisionError } from '../event-store.port';
+import { EventStore, NewEvent, WrongExpectedRevisionError, envelopesFor } from '../event-store.port';
 import { allRows } from './all-rows.util';
 
 /**
@@ -17,14 +17,7 @@ export class CassandraEventStore extends EventStore {
 
   async append(stream: string, expectedRevision: number, events: NewEvent[]): Promise<EventEnvelope[]> {
     const recordedAt = new Date();
-    const envelopes = events.map<EventEnvelope>((event, i) => ({
-      stream,
-      revision: expectedRevision + 1 + i,
-      type: event.type,
-      version: 1,
-      data: event.data,
-      recordedAt: recordedAt.toISOString(),
-    }));
+    const envelopes = envelopesFor(stream, expectedRevision, events, recordedAt);
     const head = expectedRevision + events.length;
     const guard =
       expectedRevision < 0

@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventEnvelope } from '@dsp/contracts';
-import { EventStore, NewEvent, WrongExpectedRevisionError } from '../event-store.port';
+import { EventStore, NewEvent, WrongExpectedRevisionError, envelopesFor } from '../event-store.port';
 
 export class EmbeddedEventStore extends EventStore {
   private readonly streamsById = new Map<string, EventEnvelope[]>();
@@ -26,15 +26,7 @@ export class EmbeddedEventStore extends EventStore {
   async append(stream: string, expectedRevision: number, events: NewEvent[]): Promise<EventEnvelope[]> {
     const current = this.streamOf(stream);
     if (current.length - 1 !== expectedRevision) throw new WrongExpectedRevisionError(stream, expectedRevision);
-    const recordedAt = new Date().toISOString();
-    const envelopes = events.map<EventEnvelope>((event, i) => ({
-      stream,
-      revision: expectedRevision + 1 + i,
-      type: event.type,
-      version: 1,
-      data: event.data,
-      recordedAt,
-    }));
+    const envelopes = envelopesFor(stream, expectedRevision, events, new Date());
     if (this.file) {
       mkdirSync(dirname(this.file), { recursive: true });
       appendFileSync(this.file, envelopes.map((e) => `${JSON.stringify(e)}\n`).join(''));

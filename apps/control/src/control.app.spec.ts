@@ -1,0 +1,101 @@
+/** The management API's contract at the HTTP edge, on embedded engines (no Kafka, no Cassandra). */
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedEventLog } from '@dsp/event-log';
+import { expectEventually } from '@dsp/testing';
+import { openEmbeddedStorage } from '@dsp/store';
+import { createProjectorApp, ProjectorService } from '../../projector/src/projector.app';
+import { createControlApp } from './control.app';
+
+const token = 'spec-token';
+const auth = { authorization: `Bearer ${token}` };
+const author = { name: 'Ada', email: 'ada@localhost' };
+
+describe('management API', () => {
+  let app: NestFastifyApplication;
+  let stopProjector: () => Promise<void>;
+
+  beforeAll(async () => {
+    const engines = openEmbeddedStorage(null);
+    const log = new EmbeddedEventLog();
+    const projectorApp = await createProjectorApp({ engines, log, shared: true });
+    const projector = projectorApp.get(ProjectorService);
+    await projector.start();
+    stopProjector = async () => {
+      await projector.stop();
+      await projectorApp.close();
+    };
+    app = await createControlApp({ engines, log, adminToken: token, relayIntervalMs: 60_000, shared: true });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await stopProjector();
+  });
+
+  const call = async (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = auth) => {
+    const response = await app.inject({ method, url, payload: payload as Record<string, unknown> | undefined, headers });
+    const json = String(response.headers['content-type'] ?? '').startsWith('application/json');
+    return { status: response.statusCode, body: (json ? response.json() : { text: response.body }) as { error?: { code: string; message: string; details?: { problems?: unknown[]; currentHead?: string } } } & Record<string, unknown> };
+  };
+
+  it('answers 401 without a token or with a wrong one, and serves the OpenAPI document', async () => {
+    expect((await call('GET', '/v1/repos', undefined, {})).status).toBe(401);
+    expect((await call('GET', '/v1/repos', undefined, { authorization: 'Bearer nope' })).body.error?.code).toBe('unauthorized');
+    const openapi = await app.inject({ method: 'GET', url: '/v1/openapi.json' });
+    expect(Object.keys((openapi.json() as { paths: Record<string, unknown> }).paths)).toContain('/v1/repos/{repo}/commits');
+  });
+
+  it('says which fields of a request are wrong', async () => {
+    const response = await call('POST', '/v1/repos/x/commits', { branch: 'main', parent: 'abc', message: '', author: { name: 'A', email: 'no at' }, changes: [{ path: 'a.js' }] });
+    expect(response.status).toBe(400);
+    expect(response.body.error?.details?.problems).toEqual([
+      { field: 'parent', message: 'parent must be a full 40-digit commit id or null' },
+      { field: 'message', message: 'message should not be empty' },
+      { field: 'author.email', message: 'author.email must look like name@host, without spaces, < or >' },
+      { field: 'changes.0.content', message: 'changes.0.content must be a string (or set "delete": true)' },
+    ]);
+  });
+
+  it('creates a repository once', async () => {
+    expect((await call('POST', '/v1/repos', { name: 'tv' })).status).toBe(201);
+    const again = await call('POST', '/v1/repos', { name: 'tv' });
+    expect(again.status).toBe(409);
+    expect(again.body.error?.code).toBe('repository-exists');
+  });
+
+  it('commits, then refuses a stale parent with 409 naming the head, and bad content with 422 per file', async () => {
+    const first = await call('POST', '/v1/repos/tv/commits', { branch: 'main', parent: null, message: 'one', author, changes: [{ path: 'a.js', content: 'export default 1;\n' }] });
+    expect(first.status).toBe(201);
+    const head = first.body.commit as string;
+    expect(head).toMatch(/^[0-9a-f]{40}$/);
+
+    const stale = await call('POST', '/v1/repos/tv/commits', { branch: 'main', parent: null, message: 'two', author, changes: [{ path: 'b.js', content: '1;\n' }] });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error?.details?.currentHead).toBe(head);
+
+    const bad = await call('POST', '/v1/repos/tv/commits', {
+      branch: 'main',
+      parent: head,
+      message: 'bad',
+      author,
+      changes: [
+        { path: 'a.js', content: 'export default (;\n' },
+        { path: 'dsp.json', content: '{"endpoints": [{"method": "GET", "path": "/x", "script": "missing.js"}]}' },
+        { path: '../escape.js', content: '1;' },
+      ],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error?.code).toBe('invalid-commit');
+    expect(bad.body.error?.details?.problems).toEqual([{ path: '../escape.js', message: 'path may not contain empty, "." or ".." segments' }]);
+  });
+
+  it('answers 404 for unknown repositories, revisions and files', async () => {
+    expect((await call('GET', '/v1/repos/nope/commits')).body.error?.code).toBe('repository-not-found');
+    await expectEventually(async () => expect(await call('GET', '/v1/repos/tv/files/a.js')).toMatchObject({ status: 200 }), { timeoutMs: 3000 });
+    expect((await call('GET', '/v1/repos/tv/files/a.js')).body.text).toBe('export default 1;\n');
+    expect((await call('GET', '/v1/repos/tv/commits/ffff')).body.error?.code).toBe('revision-not-found');
+    expect((await call('GET', '/v1/repos/tv/files/none.js')).body.error?.code).toBe('file-not-found');
+  });
+});
