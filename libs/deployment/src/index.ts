@@ -3,3 +3,4 @@ export * from './deployment-content.policy';
 export * from './registry.projection';
 export * from './deployment.module';
 export * from './deployed-branch.constant';
+export * from './registry-entry.builder';

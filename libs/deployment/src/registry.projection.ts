@@ -3,11 +3,11 @@
  * of the new head become its registry entry (revision-guarded), and gateways are told on Kafka.
  */
 import { Injectable } from '@nestjs/common';
-import { MANIFEST_PATH, Topics, type EventEnvelope, type RegistryChangedV1 } from '@dsp/contracts';
+import { Topics, type EventEnvelope, type RegistryChangedV1 } from '@dsp/contracts';
 import { EventLog } from '@dsp/event-log';
 import { RegistryReadModel } from '@dsp/store';
 import { RepositoryReader, toRepositoryEvent } from '@dsp/vcs';
-import { isScriptPath, parseManifest } from './manifest';
+import { registryEntryAt } from './registry-entry.builder';
 import { DEPLOYED_BRANCH } from './deployed-branch.constant';
 
 
@@ -23,18 +23,7 @@ export class RegistryProjection {
     const event = toRepositoryEvent(envelope);
     if (event.type !== 'BranchMoved' || event.data.branch !== DEPLOYED_BRANCH) return;
     const { repository, to } = event.data;
-    const commit = await this.reader.resolve(repository, to);
-    const files = await this.reader.files(repository, commit);
-    const manifestFile = files.find((f) => f.path === MANIFEST_PATH);
-    const contents = new Map(files.map((f) => [f.path, '']));
-    const manifest = manifestFile ? parseManifest(await this.reader.blob(repository, manifestFile.blob), contents).manifest : { endpoints: [] };
-    await this.registry.put({
-      repository,
-      commit: to,
-      revision: envelope.revision,
-      endpoints: manifest.endpoints,
-      scripts: files.filter((f) => isScriptPath(f.path)).map((f) => ({ path: f.path, blob: f.blob })),
-    });
+    await this.registry.put(await registryEntryAt(this.reader, repository, to, envelope.revision));
     const change: RegistryChangedV1 = { repository, commit: to, revision: envelope.revision };
     await this.log.publish(Topics.registryChanges, [{ key: repository, value: JSON.stringify(change) }]);
   }
