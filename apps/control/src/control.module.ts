@@ -3,12 +3,15 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { DeploymentModule } from '@dsp/deployment';
 import { VcsModule } from '@dsp/vcs';
 import { BearerTokenGuard } from './bearer-token.guard';
+import { GitHttpModule } from './git/git-http.module';
 import { HealthController } from './health.controller';
 import { RepositoriesController } from './repositories.controller';
+import { BranchesController } from './branches.controller';
+import { DeploymentsController } from './deployments.controller';
 
 @Module({
-  imports: [CqrsModule.forRoot(), VcsModule, DeploymentModule],
-  controllers: [RepositoriesController, HealthController],
+  imports: [CqrsModule.forRoot(), VcsModule, DeploymentModule, GitHttpModule],
+  controllers: [RepositoriesController, BranchesController, DeploymentsController, HealthController],
   providers: [BearerTokenGuard],
 })
 export class ControlModule {}

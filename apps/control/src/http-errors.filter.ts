@@ -13,6 +13,20 @@ const STATUS_BY_CODE: Record<string, number> = {
   'ambiguous-revision': 400,
   'invalid-cursor': 400,
   'not-a-branch': 400,
+  'invalid-request': 400,
+  'branch-protected': 409,
+  'branch-exists': 409,
+  'branch-not-found': 404,
+  'tag-exists': 409,
+  'tag-not-found': 404,
+  'merge-conflict': 409,
+  'revert-conflict': 409,
+  'nothing-to-revert': 409,
+  'not-deployable': 409,
+  'not-rolled-back': 409,
+  'mainline-required': 400,
+  'invalid-mainline': 400,
+  'reason-required': 400,
 };
 
 @Catch()

@@ -46,12 +46,13 @@ export class RepositoriesController {
   }
 
   @Get(':repo/commits')
-  @ApiOperation({ summary: 'History of a branch, newest first' })
+  @ApiOperation({ summary: 'History of a branch (first parents), newest first; with `path`, the history of one file' })
   @ApiQuery({ name: 'ref', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
-  async log(@Param('repo') repo: string, @Query('ref') ref = 'main', @Query('limit') limit = '50', @Query('cursor') cursor?: string) {
-    const page = await this.reader.log(repo, ref, clampLimit(limit), cursor);
+  @ApiQuery({ name: 'path', required: false })
+  async log(@Param('repo') repo: string, @Query('ref') ref = 'main', @Query('limit') limit = '50', @Query('cursor') cursor?: string, @Query('path') path?: string) {
+    const page = await this.reader.log(repo, ref, clampLimit(limit), cursor, path);
     return { commits: page.commits.map(({ changes: _changes, repository: _repository, ...rest }) => rest), next: page.next };
   }
 
@@ -86,6 +87,21 @@ export class RepositoriesController {
   file(@Param('repo') repo: string, @Req() request: FastifyRequest, @Query('ref') ref = 'main'): Promise<string> {
     const path = (request.params as Record<string, string>)['*'] ?? '';
     return this.reader.readFile(repo, ref, decodeURIComponent(path));
+  }
+
+  @Get(':repo/blame/*')
+  @ApiOperation({ summary: 'The commit that last changed each line of a file on a branch' })
+  @ApiQuery({ name: 'ref', required: false, description: 'a branch (default main)' })
+  async blame(@Param('repo') repo: string, @Req() request: FastifyRequest, @Query('ref') ref = 'main') {
+    const path = decodeURIComponent((request.params as Record<string, string>)['*'] ?? '');
+    const lines = await this.reader.blame(repo, ref, path);
+    const commits = new Map<string, { author: string; timestamp: number; summary: string }>();
+    for (const line of lines) {
+      if (commits.has(line.commit)) continue;
+      const commit = await this.reader.resolve(repo, line.commit);
+      commits.set(line.commit, { author: commit.author.name, timestamp: commit.author.timestamp, summary: commit.message.split('\n')[0] ?? '' });
+    }
+    return { path, ref, lines: lines.map((l) => ({ line: l.line, commit: l.commit, content: l.content })), commits: Object.fromEntries(commits) };
   }
 
   @Get(':repo/diff')

@@ -52,15 +52,68 @@ export interface GitTreeObjectV1 {
 export interface BranchMovedV1 {
   repository: string;
   branch: string;
+  /** null when the branch is created. */
   from: string | null;
   to: string;
-  reason: 'commit';
+  reason: 'commit' | 'create' | 'fast-forward' | 'merge' | 'revert';
+}
+
+export interface BranchDeletedV1 {
+  repository: string;
+  branch: string;
+  /** The head it had, so the deletion can be undone by hand. */
+  head: string;
+}
+
+export interface BranchProtectionChangedV1 {
+  repository: string;
+  branch: string;
+  /** When true, the branch only moves by merge (no direct commits, no deletion). */
+  requireMerge: boolean;
+}
+
+export interface TagCreatedV1 {
+  repository: string;
+  tag: string;
+  commit: string;
+}
+
+export interface TagDeletedV1 {
+  repository: string;
+  tag: string;
+  commit: string;
+}
+
+/** Production of a repository points at `commit` instead of following main (rollback / roll forward). */
+export interface DeploymentPinnedV1 {
+  repository: string;
+  commit: string;
+  /** What served before. */
+  previous: string | null;
+  actor: string;
+  reason: string;
+  at: string;
+}
+
+/** Production follows the head of main again. */
+export interface DeploymentUnpinnedV1 {
+  repository: string;
+  previous: string | null;
+  actor: string;
+  reason: string;
+  at: string;
 }
 
 export type RepositoryEventV1 =
   | { type: 'RepositoryCreated'; data: RepositoryCreatedV1 }
   | { type: 'CommitCreated'; data: CommitCreatedV1 }
-  | { type: 'BranchMoved'; data: BranchMovedV1 };
+  | { type: 'BranchMoved'; data: BranchMovedV1 }
+  | { type: 'BranchDeleted'; data: BranchDeletedV1 }
+  | { type: 'BranchProtectionChanged'; data: BranchProtectionChangedV1 }
+  | { type: 'TagCreated'; data: TagCreatedV1 }
+  | { type: 'TagDeleted'; data: TagDeletedV1 }
+  | { type: 'DeploymentPinned'; data: DeploymentPinnedV1 }
+  | { type: 'DeploymentUnpinned'; data: DeploymentUnpinnedV1 };
 
 export type RepositoryEventType = RepositoryEventV1['type'];
 

@@ -50,6 +50,19 @@ export class DeploymentContentPolicy extends CommitContentPolicy {
     };
   }
 
+  async checkDeployment(repository: string, files: ReadonlyMap<string, string>): Promise<ContentVerdict> {
+    const routes = routesOf(files);
+    if (routes.problems.length > 0) return settled(routes.problems);
+    const keys = [...routes.keys.keys()];
+    const ownedBefore = await this.claims.owners(keys);
+    const conflictsNow = await this.claims.claim(repository, keys);
+    if (conflictsNow.length > 0) {
+      return settled(conflicts(conflictsNow.map((c) => c.route), new Map(conflictsNow.map((c) => [c.route, c.owner])), routes.keys));
+    }
+    const newlyClaimed = keys.filter((key) => ownedBefore.get(key) !== repository);
+    return { problems: [], settle: async (appended) => (appended ? undefined : this.claims.release(repository, newlyClaimed)) };
+  }
+
   private async registryOwners(repository: string): Promise<[string, string][]> {
     const owners: [string, string][] = [];
     for (const entry of await this.registry.list()) {

@@ -103,6 +103,21 @@ export class CachedVcsReadModel extends VcsReadModel {
   listRefs(repository: string): Promise<RefRecord[]> {
     return this.inner.listRefs(repository);
   }
+  deleteRef(repository: string, name: string, revision: number): Promise<void> {
+    return this.inner.deleteRef(repository, name, revision);
+  }
+  branchLogFloor(repository: string, branch: string): Promise<CommitRecord | null> {
+    return this.inner.branchLogFloor(repository, branch);
+  }
+  deleteBranchLog(repository: string, branch: string, beforeSeq: number): Promise<void> {
+    return this.inner.deleteBranchLog(repository, branch, beforeSeq);
+  }
+  appendPathLog(repository: string, branch: string, path: string, seq: number, commit: CommitRecord): Promise<void> {
+    return this.inner.appendPathLog(repository, branch, path, seq, commit);
+  }
+  pathLog(repository: string, branch: string, path: string, options: { before?: number; limit: number }): Promise<BranchLogPage> {
+    return this.inner.pathLog(repository, branch, path, options);
+  }
   appendBranchLog(repository: string, branch: string, seq: number, commit: CommitRecord): Promise<void> {
     return this.inner.appendBranchLog(repository, branch, seq, commit);
   }

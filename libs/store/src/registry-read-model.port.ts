@@ -9,6 +9,8 @@ export interface RegistryEntry {
   endpoints: EndpointDeclarationV1[];
   /** Every script file of the deployed tree: path -> blob id. */
   scripts: { path: string; blob: string }[];
+  /** True while production is rolled back to `commit` instead of following main. */
+  pinned?: boolean;
 }
 
 export abstract class RegistryReadModel {

@@ -53,7 +53,21 @@ export abstract class VcsReadModel {
   abstract getRef(repository: string, name: string): Promise<RefRecord | null>;
   abstract listRefs(repository: string): Promise<RefRecord[]>;
 
+  /** Deletes a ref, unless it was moved by a later revision. */
+  abstract deleteRef(repository: string, name: string, revision: number): Promise<void>;
+
+  /**
+   * `seq` orders entries newest-last and doubles as the write timestamp, so it must grow with the
+   * stream revision (the projector uses revision * 1e6 + position).
+   */
   abstract appendBranchLog(repository: string, branch: string, seq: number, commit: CommitRecord): Promise<void>;
   /** Newest first; `before` is an exclusive seq cursor. */
   abstract branchLog(repository: string, branch: string, options: { before?: number; limit: number }): Promise<BranchLogPage>;
+  /** The oldest entry of a branch's log: where its own history starts (null for an empty log). */
+  abstract branchLogFloor(repository: string, branch: string): Promise<CommitRecord | null>;
+  /** Forgets a deleted branch's log (entries written at seqs below `beforeSeq`). */
+  abstract deleteBranchLog(repository: string, branch: string, beforeSeq: number): Promise<void>;
+  /** History of one path on a branch (commits that changed it), same seq rules as the branch log. */
+  abstract appendPathLog(repository: string, branch: string, path: string, seq: number, commit: CommitRecord): Promise<void>;
+  abstract pathLog(repository: string, branch: string, path: string, options: { before?: number; limit: number }): Promise<BranchLogPage>;
 }

@@ -22,4 +22,6 @@ export interface ContentVerdict {
  */
 export abstract class CommitContentPolicy {
   abstract check(input: ContentCheck): Promise<ContentVerdict>;
+  /** May production serve these files (rollback to an older commit): its routes must still be ours. */
+  abstract checkDeployment(repository: string, files: ReadonlyMap<string, string>): Promise<ContentVerdict>;
 }

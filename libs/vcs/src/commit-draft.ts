@@ -1,7 +1,7 @@
 import type { FileState, RepositoryState } from './repository.state';
 import type { CommitChangesCommand } from './commit-changes.command';
 import { RepositoryLimits, BRANCH_NAME_PATTERN } from './limits.constant';
-import { CommitProblem, InvalidCommitError, RepositoryNotFoundError, StaleParentError } from './vcs.errors';
+import { BranchProtectedError, CommitProblem, InvalidCommitError, RepositoryNotFoundError, StaleParentError } from './vcs.errors';
 
 /** The files a commit would leave on its branch, before any id is computed. */
 export interface CommitDraft {
@@ -22,8 +22,10 @@ export function draftCommit(state: RepositoryState, command: CommitChangesComman
   if (!BRANCH_NAME_PATTERN.test(command.branch) || command.branch.includes('..')) {
     problems.push({ path: command.branch, message: 'invalid branch name' });
   }
-  const head = state.branches.get(command.branch)?.head ?? null;
+  const branch = state.branches.get(command.branch);
+  const head = branch?.head ?? null;
   if (head !== command.parent) throw new StaleParentError(command.branch, command.parent, head);
+  if (branch?.requireMerge) throw new BranchProtectedError(command.branch, 'it only accepts changes by merge: commit on another branch and merge it');
   const base = head ? (state.commits.get(head) ?? null) : null;
 
   if (!command.message.trim()) problems.push({ path: '', message: 'commit message is empty' });
@@ -97,4 +99,16 @@ function checkPath(path: string): string | null {
   if (segments.some((s) => s === '' || s === '.' || s === '..')) return 'path may not contain empty, "." or ".." segments';
   if (segments.some((s) => s.toLowerCase() === '.git')) return 'path may not contain a ".git" folder';
   return null;
+}
+
+/**
+ * A draft from a complete file set (a merge or a revert result) on top of `parent`: what it
+ * writes and deletes relative to the parent. May change nothing (a merge of already-merged work).
+ */
+export function draftFromFiles(state: RepositoryState, parent: string | null, files: ReadonlyMap<string, string>): CommitDraft {
+  const base = parent ? (state.commits.get(parent) ?? null) : null;
+  const written: CommitDraft['written'] = [];
+  for (const [path, content] of files) if (base?.files.get(path)?.content !== content) written.push({ path, content });
+  const deleted = [...(base?.files.keys() ?? [])].filter((path) => !files.has(path));
+  return { files: new Map(files), written, deleted, base };
 }

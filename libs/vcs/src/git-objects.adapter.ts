@@ -73,7 +73,7 @@ export async function sealTree(files: ReadonlyMap<string, string>, knownBlobs: R
         entries.push({ mode: '040000', path: nameOf(child), oid: id, type: 'tree' });
       }
     }
-    const id = await git.writeObject({ fs, gitdir, type: 'tree', object: entries });
+    const id = await git.writeObject({ fs, gitdir, type: 'tree', object: treeContent(entries), format: 'content' });
     trees.set(dir, id);
     treeObjects.push({ id, entries: [...entries].sort(compareTreeEntries) });
   }
@@ -106,11 +106,22 @@ function identity(person: GitIdentityV1): string {
   return `${person.name} <${person.email}> ${person.timestamp} ${zone}`;
 }
 
-/** git's own order: byte order of names, with tree names compared as if they ended in '/'. */
+/**
+ * A tree object's content: `<mode> <name>\0<20-byte sha>` per entry in git's order (git writes a
+ * tree's mode as `40000`). Rendered here, not by isomorphic-git, whose entry order compares
+ * UTF-16 strings and so differs from git's byte order for some non-ASCII names.
+ */
+export function treeContent(entries: readonly GitTreeEntryV1[]): Buffer {
+  return Buffer.concat(
+    [...entries].sort(compareTreeEntries).flatMap((entry) => [Buffer.from(`${entry.mode.replace(/^0+/, '')} ${entry.path}\0`, 'utf8'), Buffer.from(entry.oid, 'hex')]),
+  );
+}
+
+/** git's own order: byte (UTF-8) order of names, with tree names compared as if they ended in '/'. */
 export function compareTreeEntries(a: GitTreeEntryV1, b: GitTreeEntryV1): number {
-  const ka = a.type === 'tree' ? `${a.path}/` : a.path;
-  const kb = b.type === 'tree' ? `${b.path}/` : b.path;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  const ka = Buffer.from(a.type === 'tree' ? `${a.path}/` : a.path, 'utf8');
+  const kb = Buffer.from(b.type === 'tree' ? `${b.path}/` : b.path, 'utf8');
+  return Buffer.compare(ka, kb);
 }
 
 function depth(dir: string): number {

@@ -3,8 +3,7 @@
  * given(events) / when(command) / then(events | error). Ids come from a sealed commit
  * (see commit-sealer) because hashing is async; the decider re-checks every precondition.
  */
-import type { CommitCreatedV1, GitIdentityV1, GitTreeObjectV1, RepositoryEventV1 } from '@dsp/contracts';
-import type { CommitChangesCommand } from './commit-changes.command';
+import type { BranchMovedV1, CommitCreatedV1, GitIdentityV1, GitTreeObjectV1, RepositoryEventV1 } from '@dsp/contracts';
 import type { CreateRepositoryCommand } from './create-repository.command';
 import type { CommitDraft } from './commit-draft';
 import type { RepositoryState } from './repository.state';
@@ -38,9 +37,10 @@ export function decideCreateRepository(state: RepositoryState, command: CreateRe
 
 export function decideCommit(
   state: RepositoryState,
-  command: CommitChangesCommand,
+  command: { repository: string; branch: string; parent: string | null },
   draft: CommitDraft,
   sealed: SealedCommit,
+  reason: BranchMovedV1['reason'] = 'commit',
 ): RepositoryEventV1[] {
   if (state.repository === null) throw new RepositoryNotFoundError(command.repository);
   const head = state.branches.get(command.branch)?.head ?? null;
@@ -61,6 +61,6 @@ export function decideCommit(
   };
   return [
     { type: 'CommitCreated', data: created },
-    { type: 'BranchMoved', data: { repository: command.repository, branch: command.branch, from: head, to: sealed.commit, reason: 'commit' } },
+    { type: 'BranchMoved', data: { repository: command.repository, branch: command.branch, from: head, to: sealed.commit, reason } },
   ];
 }

@@ -5,7 +5,19 @@
 import { Injectable } from '@nestjs/common';
 import { CommitRecord, RefRecord, VcsReadModel } from '@dsp/store';
 import { FileNotFoundError, RepositoryNotFoundError, RevisionNotFoundError, VcsError } from './vcs.errors';
-import { unifiedDiff } from './unified-diff';
+import { unifiedDiff, type FileVersion } from './unified-diff';
+import { blame, type BlamedLine } from './blame/blame.util';
+
+const MAX_HISTORY_WALK = 20_000;
+
+type ParsedCursor = { kind: 'start' } | { kind: 'seq'; seq: number } | { kind: 'sha'; sha: string };
+
+function parseCursor(cursor: string | undefined): ParsedCursor {
+  if (cursor === undefined || cursor === '') return { kind: 'start' };
+  if (/^s\d+$/.test(cursor)) return { kind: 'seq', seq: Number(cursor.slice(1)) };
+  if (/^c[0-9a-f]{40}$/.test(cursor)) return { kind: 'sha', sha: cursor.slice(1) };
+  throw new VcsError('invalid-cursor', `cursor '${cursor}' is not one this server issued`);
+}
 
 export interface TreeFile {
   path: string;
@@ -65,18 +77,84 @@ export class RepositoryReader {
     return commit;
   }
 
-  async log(repository: string, branch: string, limit: number, cursor?: string): Promise<LogPage> {
+  /**
+   * First-parent history of a branch, newest first, from the branch log read model; where the log
+   * ends (a branch's history from before it was created) it continues through commit parents.
+   * With `path`, only commits that changed that path. Cursors: `s<seq>` (log) or `c<sha>` (walk).
+   */
+  async log(repository: string, branch: string, limit: number, cursor?: string, path?: string): Promise<LogPage> {
     await this.requireRepository(repository);
-    const before = cursor === undefined ? undefined : Number(cursor);
-    if (before !== undefined && !Number.isInteger(before)) throw new VcsError('invalid-cursor', `cursor '${cursor}' is not one this server issued`);
     const ref = await this.readModel.getRef(repository, branch);
     if (!ref) {
       if (/^[0-9a-f]{4,40}$/.test(branch)) throw new VcsError('not-a-branch', `log follows a branch; '${branch}' is not one`);
       throw new RevisionNotFoundError(repository, branch);
     }
-    const page = await this.readModel.branchLog(repository, branch, { before, limit });
-    return { commits: page.entries.map((e) => e.commit), next: page.next === null ? null : String(page.next) };
+    const parsed = parseCursor(cursor);
+    const commits: CommitRecord[] = [];
+    let walkFrom: string | null = null;
+    if (parsed.kind === 'seq' || parsed.kind === 'start') {
+      const options = { before: parsed.kind === 'seq' ? parsed.seq : undefined, limit };
+      const page = path ? await this.readModel.pathLog(repository, branch, path, options) : await this.readModel.branchLog(repository, branch, options);
+      commits.push(...page.entries.map((e) => e.commit));
+      if (page.next !== null) return { commits, next: `s${page.next}` };
+      // The log model covers the branch since it was created; older history is walked.
+      const floor = await this.readModel.branchLogFloor(repository, branch);
+      walkFrom = floor ? (floor.parents[0] ?? null) : ref.commit;
+    } else {
+      walkFrom = parsed.sha;
+    }
+    // Walk first parents for what the log model does not hold (bounded, so a request stays cheap).
+    let walked = 0;
+    for (let id = walkFrom; id && commits.length < limit; walked++) {
+      if (walked > MAX_HISTORY_WALK) return { commits, next: `c${id}` };
+      const commit = await this.readModel.getCommit(repository, id);
+      if (!commit) break;
+      if (!path || commit.changes.some((c) => c.path === path)) {
+        if (commits.length === limit) return { commits, next: `c${id}` };
+        commits.push(commit);
+      }
+      id = commit.parents[0] ?? null;
+      if (commits.length === limit) return { commits, next: id ? `c${id}` : null };
+    }
+    return { commits, next: null };
   }
+
+  /** Who last changed each line of a file at a revision (following its history on a branch). */
+  async blame(repository: string, branch: string, path: string): Promise<BlamedLine[]> {
+    const history: CommitRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.log(repository, branch, 500, cursor, path);
+      history.push(...page.commits);
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    // Oldest first, from the version that (re)created the file.
+    const versions: { commit: string; content: string }[] = [];
+    for (const commit of history.reverse()) {
+      const change = commit.changes.find((c) => c.path === path);
+      if (change?.status === 'deleted') {
+        versions.length = 0;
+        continue;
+      }
+      versions.push({ commit: commit.commit, content: await this.readFile(repository, commit.commit, path) });
+    }
+    if (versions.length === 0) throw new FileNotFoundError(repository, branch, path);
+    return blame(versions);
+  }
+
+  /** Files of two revisions with contents, for structured and endpoint diffs. */
+  async snapshots(repository: string, from: string, to: string): Promise<{ before: Map<string, FileVersion>; after: Map<string, FileVersion>; from: CommitRecord; to: CommitRecord }> {
+    const [a, b] = await Promise.all([this.resolve(repository, from), this.resolve(repository, to)]);
+    const [before, after] = await Promise.all([this.snapshot(repository, a), this.snapshot(repository, b)]);
+    return { before, after, from: a, to: b };
+  }
+
+  private async snapshot(repository: string, commit: CommitRecord): Promise<Map<string, FileVersion>> {
+    const files = await this.files(repository, commit);
+    const contents = await Promise.all(files.map((f) => this.blob(repository, f.blob)));
+    return new Map(files.map((f, i) => [f.path, { blob: f.blob, content: contents[i] ?? '' }]));
+  }
+
 
   async files(repository: string, commit: CommitRecord): Promise<TreeFile[]> {
     const files: TreeFile[] = [];

@@ -1,24 +1,49 @@
-import type { RepositoryEventV1 } from '@dsp/contracts';
+import type { GitIdentityV1, RepositoryEventV1 } from '@dsp/contracts';
 
 export interface FileState {
   blob: string;
   content: string;
 }
 
+export interface CommitState {
+  parents: string[];
+  files: ReadonlyMap<string, FileState>;
+  /** Tree ids of the commit (directory path -> tree id), to tell which trees a new commit adds. */
+  trees: ReadonlyMap<string, string>;
+  message: string;
+  author: GitIdentityV1;
+}
+
 export interface BranchState {
   head: string;
   files: ReadonlyMap<string, FileState>;
-  /** Tree ids of the head commit (directory path -> tree id), to tell which trees a commit adds. */
   trees: ReadonlyMap<string, string>;
+  /** Only merges may move it (no direct commits, no deletion). */
+  requireMerge: boolean;
 }
 
-/** What the repository decider needs to know: folded from the repository's event stream. */
+/** One change of what production serves: who, when, from what to what, why. */
+export interface DeploymentRecord {
+  kind: 'commit' | 'create' | 'fast-forward' | 'merge' | 'revert' | 'rollback' | 'roll-forward';
+  from: string | null;
+  to: string;
+  actor: string;
+  at: string;
+  reason: string;
+}
+
+/** What the repository deciders need to know: folded from the repository's event stream. */
 export interface RepositoryState {
   repository: string | null;
   /** Revision of the last folded event; -1 when the stream is empty. */
   revision: number;
   branches: ReadonlyMap<string, BranchState>;
-  commits: ReadonlyMap<string, { files: ReadonlyMap<string, FileState>; trees: ReadonlyMap<string, string> }>;
+  commits: ReadonlyMap<string, CommitState>;
+  tags: ReadonlyMap<string, string>;
+  /** The commit production is pinned to (rollback), or null when production follows main. */
+  pinned: string | null;
+  /** Every change of what production serves, oldest first. */
+  deployments: readonly DeploymentRecord[];
 }
 
 export const initialRepositoryState: RepositoryState = {
@@ -26,6 +51,9 @@ export const initialRepositoryState: RepositoryState = {
   revision: -1,
   branches: new Map(),
   commits: new Map(),
+  tags: new Map(),
+  pinned: null,
+  deployments: [],
 };
 
 export function evolve(state: RepositoryState, event: RepositoryEventV1): RepositoryState {
@@ -38,9 +66,14 @@ export function evolve(state: RepositoryState, event: RepositoryEventV1): Reposi
       const files = new Map(base?.files ?? []);
       for (const path of event.data.deleted) files.delete(path);
       for (const file of event.data.written) files.set(file.path, { blob: file.blob, content: file.content });
-      const trees = new Map(Object.entries(event.data.trees));
       const commits = new Map(state.commits);
-      commits.set(event.data.commit, { files, trees });
+      commits.set(event.data.commit, {
+        parents: event.data.parents,
+        files,
+        trees: new Map(Object.entries(event.data.trees)),
+        message: event.data.message,
+        author: event.data.author,
+      });
       return { ...state, revision, commits };
     }
     case 'BranchMoved': {
@@ -50,8 +83,56 @@ export function evolve(state: RepositoryState, event: RepositoryEventV1): Reposi
         head: event.data.to,
         files: target?.files ?? new Map(),
         trees: target?.trees ?? new Map(),
+        requireMerge: state.branches.get(event.data.branch)?.requireMerge ?? false,
       });
+      const deploys = event.data.branch === 'main' && state.pinned === null;
+      const deployments = deploys
+        ? [
+            ...state.deployments,
+            {
+              kind: event.data.reason,
+              from: event.data.from,
+              to: event.data.to,
+              actor: target?.author.name ?? 'unknown',
+              at: new Date((target?.author.timestamp ?? 0) * 1000).toISOString(),
+              reason: (target?.message ?? '').split('\n')[0] ?? '',
+            },
+          ]
+        : state.deployments;
+      return { ...state, revision, branches, deployments };
+    }
+    case 'BranchDeleted': {
+      const branches = new Map(state.branches);
+      branches.delete(event.data.branch);
       return { ...state, revision, branches };
+    }
+    case 'BranchProtectionChanged': {
+      const branch = state.branches.get(event.data.branch);
+      if (!branch) return { ...state, revision };
+      const branches = new Map(state.branches);
+      branches.set(event.data.branch, { ...branch, requireMerge: event.data.requireMerge });
+      return { ...state, revision, branches };
+    }
+    case 'TagCreated': {
+      const tags = new Map(state.tags);
+      tags.set(event.data.tag, event.data.commit);
+      return { ...state, revision, tags };
+    }
+    case 'TagDeleted': {
+      const tags = new Map(state.tags);
+      tags.delete(event.data.tag);
+      return { ...state, revision, tags };
+    }
+    case 'DeploymentPinned': {
+      const { data } = event;
+      const record: DeploymentRecord = { kind: 'rollback', from: data.previous, to: data.commit, actor: data.actor, at: data.at, reason: data.reason };
+      return { ...state, revision, pinned: data.commit, deployments: [...state.deployments, record] };
+    }
+    case 'DeploymentUnpinned': {
+      const { data } = event;
+      const to = state.branches.get('main')?.head ?? data.previous ?? '';
+      const record: DeploymentRecord = { kind: 'roll-forward', from: data.previous, to, actor: data.actor, at: data.at, reason: data.reason };
+      return { ...state, revision, pinned: null, deployments: [...state.deployments, record] };
     }
     default: {
       const unknown: never = event;
@@ -62,4 +143,9 @@ export function evolve(state: RepositoryState, event: RepositoryEventV1): Reposi
 
 export function fold(events: RepositoryEventV1[], from: RepositoryState = initialRepositoryState): RepositoryState {
   return events.reduce(evolve, from);
+}
+
+/** The commit production serves: the pinned one, else the head of main. */
+export function servingCommit(state: RepositoryState): string | null {
+  return state.pinned ?? state.branches.get('main')?.head ?? null;
 }

@@ -69,3 +69,57 @@ export class FileNotFoundError extends VcsError {
     });
   }
 }
+
+export class BranchProtectedError extends VcsError {
+  constructor(branch: string, why: string) {
+    super('branch-protected', `branch '${branch}' is protected: ${why}`, { branch });
+  }
+}
+
+export class BranchExistsError extends VcsError {
+  constructor(branch: string, head: string) {
+    super('branch-exists', `branch '${branch}' already exists (at ${head})`, { branch, head });
+  }
+}
+
+export class BranchNotFoundError extends VcsError {
+  constructor(repository: string, branch: string) {
+    super('branch-not-found', `branch '${branch}' does not exist in '${repository}'`, { repository, branch });
+  }
+}
+
+export class TagExistsError extends VcsError {
+  constructor(tag: string, commit: string) {
+    super('tag-exists', `tag '${tag}' already exists (at ${commit}); delete it first to move it`, { tag, commit });
+  }
+}
+
+export class TagNotFoundError extends VcsError {
+  constructor(repository: string, tag: string) {
+    super('tag-not-found', `tag '${tag}' does not exist in '${repository}'`, { repository, tag });
+  }
+}
+
+export interface ConflictReport {
+  path: string;
+  kind: string;
+  hunks: { oursStart: number; ours: string[]; base: string[]; theirs: string[] }[];
+}
+
+export class MergeConflictError extends VcsError {
+  constructor(source: string, target: string, readonly conflicts: ConflictReport[]) {
+    super('merge-conflict', `merging '${source}' into '${target}' conflicts in ${conflicts.map((c) => c.path).join(', ')}; nothing was written`, { source, target, conflicts });
+  }
+}
+
+export class RevertConflictError extends VcsError {
+  constructor(commit: string, branch: string, readonly conflicts: ConflictReport[]) {
+    super('revert-conflict', `reverting ${commit} on '${branch}' conflicts in ${conflicts.map((c) => c.path).join(', ')}; nothing was written`, { commit, branch, conflicts });
+  }
+}
+
+export class NotDeployableError extends VcsError {
+  constructor(commit: string, why: string) {
+    super('not-deployable', `cannot deploy ${commit}: ${why}`, { commit });
+  }
+}

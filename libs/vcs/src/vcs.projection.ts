@@ -41,17 +41,51 @@ export class VcsProjection {
       }
       case 'BranchMoved': {
         const { data } = event;
-        const commit = await this.readModel.getCommit(data.repository, data.to);
-        if (!commit) throw new Error(`projection: commit ${data.to} of ${data.repository} not projected yet`);
-        await this.readModel.appendBranchLog(data.repository, data.branch, envelope.revision, commit);
+        const added = await this.newCommits(data.repository, data.from, data.to);
+        for (const [i, commit] of added.entries()) {
+          const seq = logSeq(envelope.revision, i);
+          await this.readModel.appendBranchLog(data.repository, data.branch, seq, commit);
+          await Promise.all(commit.changes.map((change) => this.readModel.appendPathLog(data.repository, data.branch, change.path, seq, commit)));
+        }
         await this.readModel.moveRef({ repository: data.repository, name: data.branch, commit: data.to, revision: envelope.revision });
         return;
       }
+      case 'BranchDeleted':
+        await this.readModel.deleteRef(event.data.repository, event.data.branch, envelope.revision);
+        await this.readModel.deleteBranchLog(event.data.repository, event.data.branch, logSeq(envelope.revision + 1, 0));
+        return;
+      case 'TagCreated':
+        await this.readModel.moveRef({ repository: event.data.repository, name: tagRef(event.data.tag), commit: event.data.commit, revision: envelope.revision });
+        return;
+      case 'TagDeleted':
+        await this.readModel.deleteRef(event.data.repository, tagRef(event.data.tag), envelope.revision);
+        return;
+      case 'BranchProtectionChanged':
+      case 'DeploymentPinned':
+      case 'DeploymentUnpinned':
+        return; // answered from the repository's own state and the registry
       default: {
         const unknown: never = event;
         throw new Error(`projection: unknown event ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  /**
+   * The commits a branch gained by moving from `from` to `to`, oldest first: the first-parent
+   * chain back to `from`. A new branch gains just its head; history before it is read through
+   * the parents (see RepositoryReader.log).
+   */
+  private async newCommits(repository: string, from: string | null, to: string): Promise<CommitRecord[]> {
+    const chain: CommitRecord[] = [];
+    for (let id: string | undefined = to; id && id !== from && chain.length < MAX_WALK; ) {
+      const commit = await this.readModel.getCommit(repository, id);
+      if (!commit) throw new Error(`projection: commit ${id} of ${repository} not projected yet`);
+      chain.push(commit);
+      if (from === null) break;
+      id = commit.parents[0];
+    }
+    return chain.reverse();
   }
 
   private async pathsOf(repository: string, commit: string | undefined): Promise<Set<string>> {
@@ -72,3 +106,14 @@ export class VcsProjection {
 }
 
 export type { CommitRecord };
+
+const MAX_WALK = 100_000;
+
+/** Log positions grow with the stream revision; up to 1e6 commits can join a branch in one event. */
+export function logSeq(revision: number, position: number): number {
+  return revision * 1_000_000 + position;
+}
+
+export function tagRef(tag: string): string {
+  return `tags/${tag}`;
+}

@@ -15,8 +15,8 @@ export class CassandraRegistryReadModel extends RegistryReadModel {
   async put(entry: RegistryEntry): Promise<void> {
     // Timestamp = revision + 1: last write wins by revision, so the registry never moves backwards.
     await this.client.execute(
-      'INSERT INTO registry (bucket, repository, commit, revision, endpoints, scripts) VALUES (0, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
-      [entry.repository, entry.commit, entry.revision, JSON.stringify(entry.endpoints), JSON.stringify(entry.scripts), entry.revision + 1],
+      'INSERT INTO registry (bucket, repository, commit, revision, endpoints, scripts, pinned) VALUES (0, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+      [entry.repository, entry.commit, entry.revision, JSON.stringify(entry.endpoints), JSON.stringify(entry.scripts), entry.pinned ?? false, entry.revision + 1],
       { prepare: true },
     );
   }
@@ -37,5 +37,6 @@ function toEntry(row: RowLike): RegistryEntry {
     revision: Number(row.get('revision')),
     endpoints: JSON.parse(String(row.get('endpoints'))) as EndpointDeclarationV1[],
     scripts: JSON.parse(String(row.get('scripts'))) as RegistryEntry['scripts'],
+    pinned: row.get('pinned') === true,
   };
 }

@@ -66,20 +66,47 @@ export class CassandraVcsReadModel extends VcsReadModel {
     return ((await allRows(this.client, 'SELECT * FROM refs WHERE repository = ?', [repository])) as RowLike[]).map(toRef);
   }
 
+  async deleteRef(repository: string, name: string, revision: number): Promise<void> {
+    await this.exec('DELETE FROM refs USING TIMESTAMP ? WHERE repository = ? AND name = ?', [revision + 1, repository, name]);
+  }
+
   async appendBranchLog(repository: string, branch: string, seq: number, commit: CommitRecord): Promise<void> {
-    await this.exec('INSERT INTO branch_log (repository, branch, seq, record) VALUES (?, ?, ?, ?)', [repository, branch, seq, JSON.stringify(commit)]);
+    await this.exec('INSERT INTO branch_log (repository, branch, seq, record) VALUES (?, ?, ?, ?) USING TIMESTAMP ?', [repository, branch, seq, JSON.stringify(commit), seq + 1]);
+  }
+
+  async branchLogFloor(repository: string, branch: string): Promise<CommitRecord | null> {
+    const row = (await this.exec('SELECT record FROM branch_log WHERE repository = ? AND branch = ? ORDER BY seq ASC LIMIT 1', [repository, branch])).first() as RowLike | null;
+    return row ? (JSON.parse(String(row.get('record'))) as CommitRecord) : null;
+  }
+
+  async deleteBranchLog(repository: string, branch: string, beforeSeq: number): Promise<void> {
+    await this.exec('DELETE FROM branch_log USING TIMESTAMP ? WHERE repository = ? AND branch = ?', [beforeSeq, repository, branch]);
+  }
+
+  async appendPathLog(repository: string, branch: string, path: string, seq: number, commit: CommitRecord): Promise<void> {
+    await this.exec('INSERT INTO path_log (repository, branch, path, seq, record) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?', [repository, branch, path, seq, JSON.stringify(commit), seq + 1]);
+  }
+
+  async pathLog(repository: string, branch: string, path: string, options: { before?: number; limit: number }): Promise<BranchLogPage> {
+    const before = options.before ?? Number.MAX_SAFE_INTEGER;
+    const rows = (await this.exec('SELECT seq, record FROM path_log WHERE repository = ? AND branch = ? AND path = ? AND seq < ? LIMIT ?', [repository, branch, path, before, options.limit + 1])).rows as RowLike[];
+    return toPage(rows, options.limit);
   }
   async branchLog(repository: string, branch: string, options: { before?: number; limit: number }): Promise<BranchLogPage> {
     const before = options.before ?? Number.MAX_SAFE_INTEGER;
     const rows = (await this.exec('SELECT seq, record FROM branch_log WHERE repository = ? AND branch = ? AND seq < ? LIMIT ?', [repository, branch, before, options.limit + 1])).rows as RowLike[];
-    const entries = rows.slice(0, options.limit).map((row) => ({ seq: Number(row.get('seq')), commit: JSON.parse(String(row.get('record'))) as CommitRecord }));
-    const last = entries[entries.length - 1];
-    return { entries, next: rows.length > options.limit && last ? last.seq : null };
+    return toPage(rows, options.limit);
   }
 
   private exec(query: string, params: unknown[]) {
     return this.client.execute(query, params, { prepare: true });
   }
+}
+
+function toPage(rows: RowLike[], limit: number): BranchLogPage {
+  const entries = rows.slice(0, limit).map((row) => ({ seq: Number(row.get('seq')), commit: JSON.parse(String(row.get('record'))) as CommitRecord }));
+  const last = entries[entries.length - 1];
+  return { entries, next: rows.length > limit && last ? last.seq : null };
 }
 
 function toCommit(row: RowLike): CommitRecord {

@@ -62,6 +62,34 @@ export class EmbeddedVcsReadModel extends VcsReadModel {
     return [...this.refs.values()].filter((r) => r.repository === repository).map((r) => ({ ...r }));
   }
 
+  async deleteRef(repository: string, name: string, revision: number): Promise<void> {
+    const key = `${repository}/${name}`;
+    const current = this.refs.get(key);
+    if (current && current.revision < revision) this.refs.delete(key);
+  }
+
+  async deleteBranchLog(repository: string, branch: string, beforeSeq: number): Promise<void> {
+    for (const key of [`${repository}/${branch}`, ...[...this.logs.keys()].filter((k) => k.startsWith(`${repository}/${branch}\u0000`))]) {
+      const log = this.logs.get(key);
+      if (!log) continue;
+      for (const seq of [...log.keys()]) if (seq < beforeSeq) log.delete(seq);
+    }
+  }
+
+  async branchLogFloor(repository: string, branch: string): Promise<CommitRecord | null> {
+    const log = this.logs.get(`${repository}/${branch}`);
+    if (!log || log.size === 0) return null;
+    return structuredClone(log.get(Math.min(...log.keys())) ?? null);
+  }
+
+  async appendPathLog(repository: string, branch: string, path: string, seq: number, commit: CommitRecord): Promise<void> {
+    await this.appendBranchLog(repository, `${branch}\u0000${path}`, seq, commit);
+  }
+
+  async pathLog(repository: string, branch: string, path: string, options: { before?: number; limit: number }): Promise<BranchLogPage> {
+    return this.branchLog(repository, `${branch}\u0000${path}`, options);
+  }
+
   async appendBranchLog(repository: string, branch: string, seq: number, commit: CommitRecord): Promise<void> {
     const key = `${repository}/${branch}`;
     let log = this.logs.get(key);
