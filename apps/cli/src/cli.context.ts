@@ -1,8 +1,10 @@
 /** Per-run state shared by the commands: global options, settings, the client and output. */
 import type { CliIo } from './cli-io.type';
 import { findConfig, resolveSettings, type Settings } from './config/dsp-config.util';
+import type { CommitAuthor } from './control-api.type';
 import { ControlClient } from './control-client';
 import { CliError } from './errors/cli.error';
+import { defaultAuthor, parseAuthor } from './push/author.util';
 
 export interface GlobalOptions {
   server?: string;
@@ -48,6 +50,13 @@ export class CliContext {
       throw new CliError('no repository given: pass --repo <name>, set DSP_REPO, or run inside a folder made by dsp init');
     }
     return { client: this.client(settings), repo: settings.repo, settings };
+  }
+
+  /** Who a new commit is made as: `--author` when given, else DSP_AUTHOR_*, git config in `root`, the OS user. */
+  author(option: string | undefined, root: string): CommitAuthor {
+    if (option) return parseAuthor(option);
+    const { io } = this;
+    return defaultAuthor({ env: io.env, gitConfig: (key) => io.gitConfig(key, root), osUserName: () => io.osUserName() });
   }
 
   /** Prints the JSON document under --json, the human lines otherwise. */

@@ -60,7 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
     const report = reportError(error);
-    if (context.json) io.writeOut(`${JSON.stringify(report.json, null, 2)}\n`);
+    if (context.json && report.json) io.writeOut(`${JSON.stringify(report.json, null, 2)}\n`);
     io.writeErr(report.lines.map((line) => `${line}\n`).join(''));
     return report.exitCode;
   }

@@ -1,13 +1,26 @@
 /** The CLI's only door to the control server: typed calls to its REST API and one error type. */
 import type {
+  Blame,
+  BranchList,
+  BranchProtection,
   BranchTree,
   CommitDetail,
   CommitPage,
   CreateCommitRequest,
+  CreatedBranch,
   CreatedCommit,
+  CreatedTag,
+  DeploymentChange,
+  DeploymentStatus,
+  EndpointDiff,
   EndpointList,
+  FileDiff,
+  MergeRequest,
+  MergeResult,
   RepositoryList,
   RepositorySummary,
+  RevertRequest,
+  TagList,
 } from './control-api.type';
 import { isRecord } from './is-record.util';
 
@@ -73,7 +86,8 @@ export class ControlClient {
     return this.json<CreatedCommit>('POST', `${repoPath(repository)}/commits`, { body: request }, 'changes');
   }
 
-  listCommits(repository: string, query: { ref: string; limit: number; cursor?: string }): Promise<CommitPage> {
+  /** History of `ref`, newest first; with `path`, only the commits that changed that file. */
+  listCommits(repository: string, query: { ref: string; limit: number; cursor?: string; path?: string }): Promise<CommitPage> {
     return this.json<CommitPage>('GET', `${repoPath(repository)}/commits`, { query }, 'commits');
   }
 
@@ -87,8 +101,7 @@ export class ControlClient {
 
   /** Raw bytes of one file at a revision. */
   async readFile(repository: string, path: string, ref: string): Promise<Uint8Array> {
-    const encodedPath = path.split('/').map(encodeURIComponent).join('/');
-    const response = await this.send('GET', `${repoPath(repository)}/files/${encodedPath}`, {
+    const response = await this.send('GET', `${repoPath(repository)}/files/${encodeSegments(path)}`, {
       query: { ref },
       accept: 'text/plain, application/octet-stream',
     });
@@ -104,8 +117,78 @@ export class ControlClient {
     return response.text();
   }
 
+  /** Per-file line counts (and hunks) between two revisions. */
+  diffFiles(repository: string, from: string, to: string): Promise<FileDiff> {
+    return this.json<FileDiff>('GET', `${repoPath(repository)}/diff`, { query: { from, to, format: 'json' } }, 'files');
+  }
+
+  /** Endpoints added, removed and changed between two revisions' manifests. */
+  diffEndpoints(repository: string, from: string, to: string): Promise<EndpointDiff> {
+    return this.json<EndpointDiff>('GET', `${repoPath(repository)}/diff`, { query: { from, to, format: 'endpoints' } }, 'changed');
+  }
+
   listEndpoints(repository: string, ref: string): Promise<EndpointList> {
     return this.json<EndpointList>('GET', `${repoPath(repository)}/endpoints`, { query: { ref } }, 'endpoints');
+  }
+
+  /** The commit that last changed each line of a file. */
+  blame(repository: string, path: string, ref: string): Promise<Blame> {
+    return this.json<Blame>('GET', `${repoPath(repository)}/blame/${encodeSegments(path)}`, { query: { ref } }, 'lines');
+  }
+
+  listBranches(repository: string): Promise<BranchList> {
+    return this.json<BranchList>('GET', `${repoPath(repository)}/branches`, {}, 'branches');
+  }
+
+  createBranch(repository: string, name: string, from: string): Promise<CreatedBranch> {
+    return this.json<CreatedBranch>('POST', `${repoPath(repository)}/branches`, { body: { name, from } });
+  }
+
+  async deleteBranch(repository: string, name: string): Promise<void> {
+    const response = await this.send('DELETE', `${repoPath(repository)}/branches/${encodeSegments(name)}`, {});
+    await response.body?.cancel();
+  }
+
+  /** `requireMerge`: only merges may move the branch, and it cannot be deleted. */
+  setProtection(repository: string, name: string, requireMerge: boolean): Promise<BranchProtection> {
+    return this.json<BranchProtection>('PUT', `${repoPath(repository)}/protection/${encodeSegments(name)}`, {
+      body: { requireMerge },
+    });
+  }
+
+  listTags(repository: string): Promise<TagList> {
+    return this.json<TagList>('GET', `${repoPath(repository)}/tags`, {}, 'tags');
+  }
+
+  createTag(repository: string, name: string, revision: string): Promise<CreatedTag> {
+    return this.json<CreatedTag>('POST', `${repoPath(repository)}/tags`, { body: { name, revision } });
+  }
+
+  async deleteTag(repository: string, name: string): Promise<void> {
+    const response = await this.send('DELETE', `${repoPath(repository)}/tags/${encodeSegments(name)}`, {});
+    await response.body?.cancel();
+  }
+
+  /** A real conflict fails with 409 `merge-conflict` (details.conflicts); a dry run reports it as `result: 'conflict'`. */
+  merge(repository: string, request: MergeRequest): Promise<MergeResult> {
+    return this.json<MergeResult>('POST', `${repoPath(repository)}/merges`, { body: request }, 'conflicts');
+  }
+
+  /** 409 `revert-conflict` (details.conflicts); 400 `mainline-required` for a merge commit without `mainline`. */
+  revert(repository: string, request: RevertRequest): Promise<CreatedCommit> {
+    return this.json<CreatedCommit>('POST', `${repoPath(repository)}/reverts`, { body: request }, 'changes');
+  }
+
+  getDeployment(repository: string): Promise<DeploymentStatus> {
+    return this.json<DeploymentStatus>('GET', `${repoPath(repository)}/deployment`, {}, 'history');
+  }
+
+  rollback(repository: string, to: string, reason: string): Promise<DeploymentChange> {
+    return this.json<DeploymentChange>('POST', `${repoPath(repository)}/deployment/rollback`, { body: { to, reason } });
+  }
+
+  rollForward(repository: string, reason: string, to?: string): Promise<DeploymentChange> {
+    return this.json<DeploymentChange>('POST', `${repoPath(repository)}/deployment/rollforward`, { body: { reason, to } });
   }
 
   /** Sends a request and parses a JSON answer; `arrayField` must be an array in it (cheap sanity check). */
@@ -159,6 +242,11 @@ export class ControlClient {
 
 function repoPath(repository: string): string {
   return `/repos/${encodeURIComponent(repository)}`;
+}
+
+/** Paths and ref names keep their `/` (the server routes them as a wildcard); each segment is escaped. */
+function encodeSegments(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
 }
 
 function queryString(query: Query | undefined): string {

@@ -8,6 +8,7 @@ import type { BackendServices } from '@dsp/runtime';
 import type { RegistryReadModel, VcsReadModel } from '@dsp/store';
 import { createGatewayServer } from './gateway.server';
 import { LiveRegistry } from './live-registry';
+import { PreviewRegistry } from './preview-registry';
 
 export interface GatewayNodeOptions {
   registry: RegistryReadModel;
@@ -21,13 +22,15 @@ export interface GatewayNodeOptions {
 export class GatewayNode {
   readonly live: LiveRegistry;
   readonly server: FastifyInstance;
+  readonly previews: PreviewRegistry;
   private subscription: Subscription | null = null;
   private resync: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: GatewayNodeOptions) {
     const logger = options.logger ?? (() => undefined);
     this.live = new LiveRegistry(options.registry, options.vcs, logger);
-    this.server = createGatewayServer(this.live, options.services, { onError: logger });
+    this.previews = new PreviewRegistry(options.vcs, (entry) => this.live.scriptFiles(entry));
+    this.server = createGatewayServer(this.live, options.services, { onError: logger, previews: this.previews });
   }
 
   async start(port: number, host: string): Promise<string> {
@@ -51,5 +54,6 @@ export class GatewayNode {
     await this.subscription?.stop();
     await this.server.close();
     await this.live.close();
+    this.previews.close();
   }
 }

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type BackendServices, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
 import type { LiveRegistry } from './live-registry';
+import { PREVIEW_HEADER, PreviewError, PreviewRegistry } from './preview-registry';
 
 const STATUS_BY_SCRIPT_ERROR: Record<string, number> = {
   'script-timeout': 504,
@@ -16,7 +17,11 @@ const STATUS_BY_SCRIPT_ERROR: Record<string, number> = {
   'script-disposed': 503,
 };
 
-export function createGatewayServer(registry: LiveRegistry, services: BackendServices, options: { onError?: (message: string) => void } = {}): FastifyInstance {
+export function createGatewayServer(
+  registry: LiveRegistry,
+  services: BackendServices,
+  options: { onError?: (message: string) => void; previews?: PreviewRegistry } = {},
+): FastifyInstance {
   const app = Fastify({ bodyLimit: 1024 * 1024, maxParamLength: 500, connectionTimeout: 30_000, requestTimeout: 60_000 });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -32,6 +37,11 @@ export function createGatewayServer(registry: LiveRegistry, services: BackendSer
     const url = request.url;
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
+    const previewRef = request.headers[PREVIEW_HEADER];
+    if (typeof previewRef === 'string' && options.previews) {
+      const served = await servePreview(request, reply, path, previewRef, options.previews);
+      if (served !== null) return served;
+    }
     const match = registry.match(request.method, path);
     if (!match) return reply.status(404).send({ error: { code: 'no-such-endpoint', message: `no endpoint serves ${request.method} ${path}` } });
     const { repository, endpoint, params } = match;
@@ -66,6 +76,28 @@ export function createGatewayServer(registry: LiveRegistry, services: BackendSer
       latency.observe({ repository: repository.entry.repository, endpoint: endpointLabel }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
+  /** Serves from the previewed branch, or returns null to fall through to production (other repositories). */
+  const servePreview = async (request: FastifyRequest, reply: FastifyReply, path: string, ref: string, previews: PreviewRegistry): Promise<unknown> => {
+    try {
+      const { repository, branch } = PreviewRegistry.parse(ref);
+      const preview = await previews.get(repository, branch);
+      const found = previews.match(preview, request.method, path);
+      if (!found) {
+        if (registry.match(request.method, path)?.repository.entry.repository !== repository) return null;
+        return reply.status(404).send({ error: { code: 'no-such-endpoint', message: `${repository}@${branch} does not serve ${request.method} ${path}` } });
+      }
+      reply.header('X-DSP-Commit', preview.entry.commit).header('X-DSP-Preview', `${repository}@${branch}`);
+      const deviceRequest = { method: request.method, path, params: found.params, query: request.query as Record<string, string>, headers: request.headers as Record<string, string>, body: request.body ?? null };
+      const limits = { timeoutMs: found.endpoint.timeoutMs ?? DEFAULT_SCRIPT_LIMITS.timeoutMs, memoryMb: found.endpoint.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb };
+      const response = await preview.compiled.run(found.endpoint.script, deviceRequest, services, limits);
+      return reply.status(response.status).headers(response.headers).send(response.body);
+    } catch (error) {
+      if (error instanceof PreviewError) return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+      const code = error instanceof ScriptError ? error.code : 'gateway-error';
+      return reply.status(STATUS_BY_SCRIPT_ERROR[code] ?? 500).send({ error: { code, message: error instanceof Error ? error.message : String(error) } });
+    }
+  };
+
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url: '/*', handler: serve });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url: '/', handler: serve });
   return app;

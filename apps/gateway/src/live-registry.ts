@@ -101,7 +101,8 @@ export class LiveRegistry {
     this.repositories.clear();
   }
 
-  private async scriptFiles(entry: RegistryEntry): Promise<ScriptFile[]> {
+  /** Sources of an entry's scripts (blobs cached by id: content-addressed, never stale). */
+  async scriptFiles(entry: RegistryEntry): Promise<ScriptFile[]> {
     return Promise.all(
       entry.scripts.map(async (script) => {
         const key = `${entry.repository}/${script.blob}`;

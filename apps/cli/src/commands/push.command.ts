@@ -7,10 +7,9 @@ import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliContext } from '../cli.context';
-import type { CommitAuthor, CreateCommitRequest, FileChangeRequest } from '../control-api.type';
+import type { CreateCommitRequest, FileChangeRequest } from '../control-api.type';
 import { CliError } from '../errors/cli.error';
 import { shortSha, statusLetter } from '../output/commit-format.util';
-import { defaultAuthor, parseAuthor } from '../push/author.util';
 import { gitBlobId } from '../push/blob-id.adapter';
 import { planChanges, type PlannedChange } from '../push/changes.util';
 import { readLocalFolder, type LocalFile } from '../push/local-files.util';
@@ -39,13 +38,7 @@ async function runPush(context: CliContext, dir: string | undefined, options: Pu
   const { client, repo, settings } = await context.connect(startDir);
   const root = dir === undefined ? (settings.root ?? io.cwd) : startDir;
   const branch = options.branch ?? settings.branch;
-  const author: CommitAuthor = options.author
-    ? parseAuthor(options.author)
-    : defaultAuthor({
-        env: io.env,
-        gitConfig: (key) => io.gitConfig(key, root),
-        osUserName: () => io.osUserName(),
-      });
+  const author = context.author(options.author, root);
 
   const isFolder = await stat(root).then((info) => info.isDirectory(), () => false);
   if (!isFolder) throw new CliError(`${root} is not a folder`);

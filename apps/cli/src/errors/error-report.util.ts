@@ -4,13 +4,14 @@ import { ControlApiError } from '../control-client';
 import { ExitCode } from '../exit-code.constant';
 import { isRecord } from '../is-record.util';
 import { CliError } from './cli.error';
+import { OutcomeError } from './outcome.error';
 
 export interface ErrorReport {
   exitCode: ExitCode;
   /** Lines for stderr, without trailing newlines; the first starts with `dsp: `. */
   lines: string[];
-  /** The single JSON document printed on stdout under --json. */
-  json: { error: { code: string; message: string; status?: number; details?: unknown } };
+  /** The single JSON document printed on stdout under --json; absent when the command already printed it. */
+  json?: { error: { code: string; message: string; status?: number; details?: unknown } };
 }
 
 export function exitCodeForStatus(status: number | null): ExitCode {
@@ -22,6 +23,7 @@ export function exitCodeForStatus(status: number | null): ExitCode {
 
 export function reportError(error: unknown): ErrorReport {
   if (error instanceof ControlApiError) return reportApiError(error);
+  if (error instanceof OutcomeError) return { exitCode: error.exitCode, lines: [...error.lines] };
   if (error instanceof CliError) {
     return {
       exitCode: ExitCode.Usage,
@@ -46,7 +48,7 @@ function reportApiError(error: ControlApiError): ErrorReport {
   if (error.status === 401) headline += ' (pass --token or set DSP_TOKEN)';
 
   const lines = [headline, ...problemsOf(error.details).map(formatProblem)];
-  const json: ErrorReport['json'] = { error: { code: error.code, message: error.message } };
+  const json: NonNullable<ErrorReport['json']> = { error: { code: error.code, message: error.message } };
   if (error.status !== null) json.error.status = error.status;
   if (error.details !== undefined) json.error.details = error.details;
   return { exitCode: exitCodeForStatus(error.status), lines, json };

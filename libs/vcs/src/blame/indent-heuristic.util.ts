@@ -61,7 +61,8 @@ function indentOf(line: string): number {
   }
   return -1;
 }
-const WHITESPACE = new Set([' ', '\t', '\n', '\v', '\f', '\r']);
+/** git's own isspace(): no vertical tab or form feed. */
+const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 
 /** How bad a boundary just above line `split` is (split === lines.length: the end of the file). */
 function scoreSplit(lines: readonly string[], split: number): SplitScore {
