@@ -2,13 +2,19 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, type GlobalOptions } from './cli.context';
 import type { CliIo } from './cli-io.type';
+import { registerBlameCommand } from './commands/blame.command';
+import { registerBranchCommand } from './commands/branch.command';
+import { registerDeploymentCommands } from './commands/deployment.command';
 import { registerDiffCommand } from './commands/diff.command';
 import { registerEndpointsCommand } from './commands/endpoints.command';
 import { registerInitCommand } from './commands/init.command';
 import { registerLogCommand } from './commands/log.command';
+import { registerMergeCommand } from './commands/merge.command';
 import { registerPushCommand } from './commands/push.command';
 import { registerRepoCommand } from './commands/repo.command';
+import { registerRevertCommand } from './commands/revert.command';
 import { registerShowCommand } from './commands/show.command';
+import { registerTagCommand } from './commands/tag.command';
 import { reportError } from './errors/error-report.util';
 import { ExitCode } from './exit-code.constant';
 
@@ -17,7 +23,7 @@ export function buildProgram(io: CliIo): { program: Command; context: CliContext
   const context = new CliContext(io, () => program.opts<GlobalOptions>());
 
   program
-    .description('DSP command line: commit scripts, read history, diffs and endpoints')
+    .description('DSP command line: commit scripts, branch and merge, read history, diffs and endpoints, roll back production')
     .option('--server <url>', 'control server URL (env DSP_URL, else .dsp/config.json, else http://127.0.0.1:7070)')
     .option('--token <token>', 'API token (env DSP_TOKEN, else .dsp/config.json)')
     .option('--repo <name>', 'repository (env DSP_REPO, else .dsp/config.json)')
@@ -41,6 +47,12 @@ export function buildProgram(io: CliIo): { program: Command; context: CliContext
   registerShowCommand(program, context);
   registerDiffCommand(program, context);
   registerEndpointsCommand(program, context);
+  registerBlameCommand(program, context);
+  registerBranchCommand(program, context);
+  registerTagCommand(program, context);
+  registerMergeCommand(program, context);
+  registerRevertCommand(program, context);
+  registerDeploymentCommands(program, context);
   return { program, context };
 }
 

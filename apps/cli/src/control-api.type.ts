@@ -81,6 +81,8 @@ export interface Endpoint {
   method: string;
   path: string;
   script: string;
+  timeoutMs?: number;
+  memoryMb?: number;
 }
 
 export interface EndpointList {

@@ -1,4 +1,4 @@
-/** `dsp log [--ref main] [-n 20]`: newest commits first, one line each. */
+/** `dsp log [--ref main] [--path <file>] [-n 20]`: newest commits first, one line each. */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../cli.context';
 import type { CommitSummary } from '../control-api.type';
@@ -9,6 +9,7 @@ const PAGE_SIZE = 50;
 
 interface LogOptions {
   ref?: string;
+  path?: string;
   maxCount: number;
 }
 
@@ -17,6 +18,7 @@ export function registerLogCommand(program: Command, context: CliContext): void 
     .command('log')
     .description('show the commit history of a branch or revision')
     .option('--ref <ref>', 'branch, tag or commit to start from (default: the config branch, else main)')
+    .option('--path <file>', 'only commits that changed this file')
     .option('-n, --max-count <n>', 'how many commits to show', parsePositiveInteger, 20)
     .action((options: LogOptions) => runLog(context, options));
 }
@@ -32,11 +34,12 @@ export function parsePositiveInteger(value: string): number {
 async function runLog(context: CliContext, options: LogOptions): Promise<void> {
   const { client, repo, settings } = await context.connect();
   const ref = options.ref ?? settings.branch;
+  const path = options.path?.replace(/^(\.\/|\/)+/, '') || undefined;
   const commits: CommitSummary[] = [];
   let cursor: string | undefined;
   while (commits.length < options.maxCount) {
     const limit = Math.min(options.maxCount - commits.length, PAGE_SIZE);
-    const page = await client.listCommits(repo, { ref, limit, cursor });
+    const page = await client.listCommits(repo, { ref, limit, cursor, path });
     commits.push(...page.commits.slice(0, limit));
     // An empty page with a cursor would loop forever; treat it as the end.
     if (!page.next || page.commits.length === 0) break;
@@ -44,9 +47,9 @@ async function runLog(context: CliContext, options: LogOptions): Promise<void> {
   }
 
   context.emit(
-    { ref, commits },
+    path === undefined ? { ref, commits } : { ref, path, commits },
     commits.length === 0
-      ? [`No commits on ${ref} yet.`]
+      ? [path === undefined ? `No commits on ${ref} yet.` : `No commits on ${ref} change ${path}.`]
       : commits.map(
           (commit) =>
             `${shortSha(commit.commit)} ${formatIdentityDate(commit.author, false)} ${commit.author.name} ${firstLine(commit.message)}`,
