@@ -1,80 +1,10 @@
 /** The whole CLI, run in-process against a small node:http fake of the control API. */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-io.type';
-import { runCli } from './cli.program';
 import type { BranchTree, CommitSummary, CreatedCommit } from './control-api.type';
-
-interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
-
-interface FakeResponse {
-  status: number;
-  body: unknown;
-  contentType?: string;
-}
-
-type Route = (request: RecordedRequest) => FakeResponse;
-
-class FakeControlServer {
-  readonly requests: RecordedRequest[] = [];
-  readonly routes = new Map<string, Route>();
-  private readonly server: Server;
-
-  constructor() {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const url = new URL(req.url ?? '/', 'http://fake');
-        const text = Buffer.concat(chunks).toString('utf8');
-        const request: RecordedRequest = {
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          query: Object.fromEntries(url.searchParams),
-          headers: req.headers,
-          body: text ? (JSON.parse(text) as unknown) : undefined,
-        };
-        this.requests.push(request);
-        const route = this.routes.get(`${request.method} ${request.path}`);
-        const answer = route
-          ? route(request)
-          : { status: 404, body: { error: { code: 'not-found', message: `no route ${request.method} ${request.path}` } } };
-        const payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-        res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json' });
-        res.end(payload);
-      });
-    });
-  }
-
-  on(method: string, path: string, route: Route | FakeResponse): void {
-    this.routes.set(`${method} ${path}`, typeof route === 'function' ? route : () => route);
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
-  }
-}
-
-interface Run {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+import { FakeControlServer, runDsp, type Run } from './fake-control-server.fake';
 
 const HEAD = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
 const NEW_COMMIT = '9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c';
@@ -87,20 +17,7 @@ describe('dsp against a fake control server', () => {
   let root: string;
   let env: Record<string, string>;
 
-  const run = async (argv: string[], cwd = root): Promise<Run> => {
-    const out: Buffer[] = [];
-    let stderr = '';
-    const io: CliIo = {
-      cwd,
-      env,
-      writeOut: (chunk) => void out.push(Buffer.from(chunk)),
-      writeErr: (text) => void (stderr += text),
-      gitConfig: () => undefined,
-      osUserName: () => 'tester',
-    };
-    const exitCode = await runCli(argv, io);
-    return { exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr };
-  };
+  const run = (argv: string[], cwd = root): Promise<Run> => runDsp(argv, { cwd, env });
 
   const commitRequests = () => fake.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/commits'));
 

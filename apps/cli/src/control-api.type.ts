@@ -225,12 +225,26 @@ export interface Blame {
   commits: Record<string, BlameCommit>;
 }
 
+export interface DiffHunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** The whole `@@ -a,b +c,d @@` line. */
+  header: string;
+  /** ` x` context, `-x` removed, `+x` added. */
+  lines: string[];
+}
+
+/** One file of `GET /diff?format=json`; `added` / `removed` count lines like `git diff --numstat`. */
 export interface FileDiffSummary {
   path: string;
   status: ChangeStatus;
+  oldBlob?: string | null;
+  newBlob?: string | null;
   added: number;
   removed: number;
-  hunks: unknown[];
+  hunks: DiffHunk[];
 }
 
 export interface FileDiff {

@@ -8,10 +8,11 @@ import { HealthController } from './health.controller';
 import { RepositoriesController } from './repositories.controller';
 import { BranchesController } from './branches.controller';
 import { DeploymentsController } from './deployments.controller';
+import { OperationsController } from './operations.controller';
 
 @Module({
   imports: [CqrsModule.forRoot(), VcsModule, DeploymentModule, GitHttpModule],
-  controllers: [RepositoriesController, BranchesController, DeploymentsController, HealthController],
+  controllers: [RepositoriesController, BranchesController, DeploymentsController, OperationsController, HealthController],
   providers: [BearerTokenGuard],
 })
 export class ControlModule {}

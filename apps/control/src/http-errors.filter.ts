@@ -27,6 +27,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   'mainline-required': 400,
   'invalid-mainline': 400,
   'reason-required': 400,
+  'invalid-route': 400,
+  'invalid-quota': 400,
 };
 
 @Catch()

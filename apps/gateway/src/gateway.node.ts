@@ -9,6 +9,17 @@ import type { RegistryReadModel, VcsReadModel } from '@dsp/store';
 import { createGatewayServer } from './gateway.server';
 import { LiveRegistry } from './live-registry';
 import { PreviewRegistry } from './preview-registry';
+import { DEFAULT_GUARDRAILS, Guardrails, type GuardrailOptions } from './guardrails';
+
+function guardrailOptions(env: NodeJS.ProcessEnv = process.env): GuardrailOptions {
+  const int = (name: string, fallback: number): number => (env[name] ? Number(env[name]) : fallback);
+  return {
+    maxInFlight: int('DSP_GATEWAY_MAX_IN_FLIGHT', DEFAULT_GUARDRAILS.maxInFlight),
+    maxInFlightPerRepository: int('DSP_GATEWAY_MAX_IN_FLIGHT_PER_REPOSITORY', DEFAULT_GUARDRAILS.maxInFlightPerRepository),
+    breakerFailures: int('DSP_GATEWAY_BREAKER_FAILURES', DEFAULT_GUARDRAILS.breakerFailures),
+    breakerOpenMs: int('DSP_GATEWAY_BREAKER_OPEN_MS', DEFAULT_GUARDRAILS.breakerOpenMs),
+  };
+}
 
 export interface GatewayNodeOptions {
   registry: RegistryReadModel;
@@ -30,7 +41,7 @@ export class GatewayNode {
     const logger = options.logger ?? (() => undefined);
     this.live = new LiveRegistry(options.registry, options.vcs, logger);
     this.previews = new PreviewRegistry(options.vcs, (entry) => this.live.scriptFiles(entry));
-    this.server = createGatewayServer(this.live, options.services, { onError: logger, previews: this.previews });
+    this.server = createGatewayServer(this.live, options.services, { onError: logger, previews: this.previews, guardrails: new Guardrails(guardrailOptions()) });
   }
 
   async start(port: number, host: string): Promise<string> {

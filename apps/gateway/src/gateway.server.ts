@@ -2,7 +2,10 @@
  * The device-facing HTTP server (the hot path): plain Fastify, no framework layers between the
  * socket and the sandbox. Routes live in the registry; `/_dsp/*` is reserved for the node itself.
  */
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { routeKey } from '@dsp/deployment';
+import { Guardrails } from './guardrails';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type BackendServices, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
 import type { LiveRegistry } from './live-registry';
@@ -17,12 +20,38 @@ const STATUS_BY_SCRIPT_ERROR: Record<string, number> = {
   'script-disposed': 503,
 };
 
+export interface EdgeLimits {
+  maxBodyBytes: number;
+  maxUrlBytes: number;
+  maxHeaderBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_EDGE_LIMITS: EdgeLimits = { maxBodyBytes: 1024 * 1024, maxUrlBytes: 8 * 1024, maxHeaderBytes: 16 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
 export function createGatewayServer(
   registry: LiveRegistry,
   services: BackendServices,
-  options: { onError?: (message: string) => void; previews?: PreviewRegistry } = {},
+  options: { onError?: (message: string) => void; previews?: PreviewRegistry; guardrails?: Guardrails; limits?: Partial<EdgeLimits> } = {},
 ): FastifyInstance {
-  const app = Fastify({ bodyLimit: 1024 * 1024, maxParamLength: 500, connectionTimeout: 30_000, requestTimeout: 60_000 });
+  const limits: EdgeLimits = { ...DEFAULT_EDGE_LIMITS, ...options.limits };
+  const guardrails = options.guardrails ?? new Guardrails();
+  // Edge limits: Node answers 431 past maxHeaderSize and 408 past headersTimeout / requestTimeout;
+  // Fastify answers 413 past bodyLimit; the URL check below answers 414. Nothing is buffered unbounded.
+  const app = Fastify({
+    bodyLimit: limits.maxBodyBytes,
+    maxParamLength: 500,
+    connectionTimeout: limits.requestTimeoutMs,
+    serverFactory: (handler) =>
+      createServer({ maxHeaderSize: limits.maxHeaderBytes, headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs }, handler),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.length > limits.maxUrlBytes) {
+      return reply.status(414).send({ error: { code: 'uri-too-long', message: `request URLs are limited to ${limits.maxUrlBytes} bytes` } });
+    }
+    return undefined;
+  });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const requests = new Counter({ name: 'dsp_gateway_requests_total', help: 'Device requests by repository, endpoint and status', labelNames: ['repository', 'endpoint', 'status'], registers: [metrics] });
@@ -45,6 +74,14 @@ export function createGatewayServer(
     const match = registry.match(request.method, path);
     if (!match) return reply.status(404).send({ error: { code: 'no-such-endpoint', message: `no endpoint serves ${request.method} ${path}` } });
     const { repository, endpoint, params } = match;
+    const route = routeKey(endpoint.method, endpoint.path);
+    const rejection = guardrails.admit(repository.entry, route);
+    if (rejection) {
+      requests.inc({ repository: repository.entry.repository, endpoint: `${endpoint.method} ${endpoint.path}`, status: String(rejection.status) });
+      if (rejection.retryAfterSeconds !== undefined) reply.header('Retry-After', String(rejection.retryAfterSeconds));
+      return reply.status(rejection.status).send({ error: { code: rejection.code, message: rejection.message } });
+    }
+    let failed = false;
     const started = process.hrtime.bigint();
     const endpointLabel = `${endpoint.method} ${endpoint.path}`;
     reply.header('X-DSP-Commit', repository.entry.commit);
@@ -66,6 +103,7 @@ export function createGatewayServer(
       reply.status(response.status).headers(response.headers);
       return typeof response.body === 'string' ? reply.send(response.body) : reply.send(response.body);
     } catch (error) {
+      failed = true;
       const code = error instanceof ScriptError ? error.code : 'gateway-error';
       const status = STATUS_BY_SCRIPT_ERROR[code] ?? 500;
       requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(status) });
@@ -73,7 +111,10 @@ export function createGatewayServer(
       if (!(error instanceof ScriptError)) options.onError?.(`gateway error on ${endpointLabel}: ${String(error)}`);
       return reply.status(status).send({ error: { code, message: error instanceof Error ? error.message : String(error) } });
     } finally {
-      latency.observe({ repository: repository.entry.repository, endpoint: endpointLabel }, Number(process.hrtime.bigint() - started) / 1e9);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      latency.observe({ repository: repository.entry.repository, endpoint: endpointLabel }, seconds);
+      // Quota accounting uses the time the request spent in the sandbox (an upper bound of its CPU time).
+      guardrails.finish(repository.entry.repository, route, failed, seconds * 1000);
     }
   };
   /** Serves from the previewed branch, or returns null to fall through to production (other repositories). */

@@ -71,6 +71,12 @@ export class LiveRegistry {
     const next = previous.catch(() => undefined).then(async () => {
       const current = this.repositories.get(entry.repository);
       if (current && current.entry.revision >= entry.revision) return;
+      if (current && current.entry.commit === entry.commit && !current.compiled.disposed) {
+        // Same code, new switches or quotas: keep the warm isolate.
+        this.repositories.set(entry.repository, { entry, compiled: current.compiled });
+        this.rebuildRouter();
+        return;
+      }
       const files = await this.scriptFiles(entry);
       const compiled = await CompiledRepository.compile(files);
       const latest = this.repositories.get(entry.repository);

@@ -104,6 +104,34 @@ export interface DeploymentUnpinnedV1 {
   at: string;
 }
 
+/** A kill switch: a whole repository (`route` null) or one route (`GET /tv/hello/:`) off or on again. */
+export interface EndpointSwitchedV1 {
+  repository: string;
+  route: string | null;
+  enabled: boolean;
+  actor: string;
+  reason: string;
+  at: string;
+}
+
+export interface RepositoryQuotasV1 {
+  /** Requests per second per gateway node; beyond it, 429 with Retry-After. */
+  requestsPerSecond?: number;
+  /** Script CPU milliseconds per minute per gateway node; beyond it, 429 until the minute passes. */
+  cpuMsPerMinute?: number;
+  /** Largest script file accepted by a commit. */
+  maxScriptBytes?: number;
+  /** Most endpoints the manifest may declare. */
+  maxEndpoints?: number;
+}
+
+export interface QuotasSetV1 {
+  repository: string;
+  quotas: RepositoryQuotasV1;
+  actor: string;
+  at: string;
+}
+
 export type RepositoryEventV1 =
   | { type: 'RepositoryCreated'; data: RepositoryCreatedV1 }
   | { type: 'CommitCreated'; data: CommitCreatedV1 }
@@ -113,7 +141,9 @@ export type RepositoryEventV1 =
   | { type: 'TagCreated'; data: TagCreatedV1 }
   | { type: 'TagDeleted'; data: TagDeletedV1 }
   | { type: 'DeploymentPinned'; data: DeploymentPinnedV1 }
-  | { type: 'DeploymentUnpinned'; data: DeploymentUnpinnedV1 };
+  | { type: 'DeploymentUnpinned'; data: DeploymentUnpinnedV1 }
+  | { type: 'EndpointSwitched'; data: EndpointSwitchedV1 }
+  | { type: 'QuotasSet'; data: QuotasSetV1 };
 
 export type RepositoryEventType = RepositoryEventV1['type'];
 

@@ -21,11 +21,20 @@ export class DeploymentContentPolicy extends CommitContentPolicy {
     super();
   }
 
-  async check({ repository, branch, files, baseFiles }: ContentCheck): Promise<ContentVerdict> {
+  async check({ repository, branch, files, baseFiles, quotas }: ContentCheck): Promise<ContentVerdict> {
     const problems: CommitProblem[] = [];
     const scripts = [...files].filter(([path]) => isScriptPath(path)).map(([path, source]) => ({ path, source }));
     problems.push(...checkScripts(scripts));
+    if (quotas?.maxScriptBytes !== undefined) {
+      for (const script of scripts) {
+        const size = Buffer.byteLength(script.source, 'utf8');
+        if (size > quotas.maxScriptBytes) problems.push({ path: script.path, message: `script is ${size} bytes; the repository's quota is ${quotas.maxScriptBytes}` });
+      }
+    }
     const routes = routesOf(files);
+    if (quotas?.maxEndpoints !== undefined && routes.keys.size > quotas.maxEndpoints) {
+      problems.push({ path: MANIFEST_PATH, message: `declares ${routes.keys.size} endpoints; the repository's quota is ${quotas.maxEndpoints}` });
+    }
     if (routes.problems.length > 0 || problems.length > 0) return settled([...problems, ...routes.problems]);
 
     const keys = [...routes.keys.keys()];

@@ -6,7 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { Topics, type EventEnvelope, type RegistryChangedV1 } from '@dsp/contracts';
 import { EventLog } from '@dsp/event-log';
-import { RegistryReadModel, VcsReadModel } from '@dsp/store';
+import { RegistryReadModel, VcsReadModel, type RegistryEntry } from '@dsp/store';
 import { RepositoryReader, toRepositoryEvent } from '@dsp/vcs';
 import { registryEntryAt } from './registry-entry.builder';
 import { DEPLOYED_BRANCH } from './deployed-branch.constant';
@@ -36,14 +36,43 @@ export class RegistryProjection {
         if (main) await this.deploy(event.data.repository, main.commit, envelope.revision, false);
         return;
       }
+      case 'EndpointSwitched': {
+        const { repository, route, enabled } = event.data;
+        await this.amend(repository, envelope.revision, (entry) => {
+          const current = entry.switchedOff ?? { repository: false, routes: [] };
+          if (route === null) return { ...entry, switchedOff: { ...current, repository: !enabled } };
+          const routes = new Set(current.routes);
+          if (enabled) routes.delete(route);
+          else routes.add(route);
+          return { ...entry, switchedOff: { ...current, routes: [...routes].sort() } };
+        });
+        return;
+      }
+      case 'QuotasSet':
+        await this.amend(event.data.repository, envelope.revision, (entry) => ({ ...entry, quotas: { ...event.data.quotas } }));
+        return;
       default:
         return;
     }
   }
 
   private async deploy(repository: string, commit: string, revision: number, pinned: boolean): Promise<void> {
-    await this.registry.put({ ...(await registryEntryAt(this.reader, repository, commit, revision)), pinned });
-    const change: RegistryChangedV1 = { repository, commit, revision };
-    await this.log.publish(Topics.registryChanges, [{ key: repository, value: JSON.stringify(change) }]);
+    const current = await this.registry.get(repository);
+    const entry = await registryEntryAt(this.reader, repository, commit, revision);
+    // Switches and quotas outlive deployments.
+    await this.publish({ ...entry, pinned, switchedOff: current?.switchedOff, quotas: current?.quotas });
+  }
+
+  /** Switches and quotas change the live entry in place, as a new revision of it. */
+  private async amend(repository: string, revision: number, change: (entry: RegistryEntry) => RegistryEntry): Promise<void> {
+    const current = await this.registry.get(repository);
+    if (!current || current.revision >= revision) return; // nothing deployed yet, or a replay
+    await this.publish({ ...change(current), revision });
+  }
+
+  private async publish(entry: RegistryEntry): Promise<void> {
+    await this.registry.put(entry);
+    const change: RegistryChangedV1 = { repository: entry.repository, commit: entry.commit, revision: entry.revision };
+    await this.log.publish(Topics.registryChanges, [{ key: entry.repository, value: JSON.stringify(change) }]);
   }
 }

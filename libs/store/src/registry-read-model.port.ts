@@ -1,4 +1,4 @@
-import type { EndpointDeclarationV1 } from '@dsp/contracts';
+import type { EndpointDeclarationV1, RepositoryQuotasV1 } from '@dsp/contracts';
 
 /** The live endpoints of one repository: what its deployed commit declares. */
 export interface RegistryEntry {
@@ -11,6 +11,9 @@ export interface RegistryEntry {
   scripts: { path: string; blob: string }[];
   /** True while production is rolled back to `commit` instead of following main. */
   pinned?: boolean;
+  /** Kill switches: the whole repository, or route keys (`GET /tv/hello/:`) that answer 503. */
+  switchedOff?: { repository: boolean; routes: string[] };
+  quotas?: RepositoryQuotasV1;
 }
 
 export abstract class RegistryReadModel {

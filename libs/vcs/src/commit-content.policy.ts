@@ -1,3 +1,4 @@
+import type { RepositoryQuotasV1 } from '@dsp/contracts';
 import type { CommitProblem } from './vcs.errors';
 
 export interface ContentCheck {
@@ -7,6 +8,8 @@ export interface ContentCheck {
   files: ReadonlyMap<string, string>;
   /** Every file the branch holds now (empty for a new branch). */
   baseFiles: ReadonlyMap<string, string>;
+  /** The repository's quotas (script size, endpoint count) at the time of the commit. */
+  quotas?: RepositoryQuotasV1;
 }
 
 export interface ContentVerdict {

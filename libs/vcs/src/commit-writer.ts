@@ -32,7 +32,7 @@ export class CommitWriter {
 
   async write(state: RepositoryState, repository: string, branch: string, meta: CommitMeta, draft: CommitDraft, reason: BranchMovedV1['reason']): Promise<CommitResult> {
     const baseFiles = new Map([...(draft.base?.files ?? new Map<string, { content: string }>())].map(([path, file]) => [path, file.content]));
-    const verdict = await this.policy.check({ repository, branch, files: draft.files, baseFiles });
+    const verdict = await this.policy.check({ repository, branch, files: draft.files, baseFiles, quotas: state.quotas });
     if (verdict.problems.length > 0) {
       await verdict.settle(false);
       throw new InvalidCommitError(verdict.problems);
@@ -70,7 +70,7 @@ export class CommitWriter {
   async moveBranch(state: RepositoryState, repository: string, branch: string, to: string, reason: BranchMovedV1['reason']): Promise<void> {
     const from = state.branches.get(branch)?.head ?? null;
     const contents = (commit: string | null) => new Map([...(commit ? (state.commits.get(commit)?.files ?? []) : [])].map(([path, file]) => [path, file.content]));
-    const verdict = await this.policy.check({ repository, branch, files: contents(to), baseFiles: contents(from) });
+    const verdict = await this.policy.check({ repository, branch, files: contents(to), baseFiles: contents(from), quotas: state.quotas });
     if (verdict.problems.length > 0) {
       await verdict.settle(false);
       throw new InvalidCommitError(verdict.problems);

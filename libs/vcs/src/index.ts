@@ -28,3 +28,5 @@ export * from './deployments/deployment.decider';
 export { mergeFiles, type FileConflict, type MergeOutcome } from './three-way-merge.adapter';
 export { logSeq, tagRef } from './vcs.projection';
 export * from './branches/branch-overview.util';
+export * from './operations/operations.commands';
+export * from './operations/operations.decider';

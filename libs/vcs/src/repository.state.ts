@@ -1,4 +1,4 @@
-import type { GitIdentityV1, RepositoryEventV1 } from '@dsp/contracts';
+import type { GitIdentityV1, RepositoryEventV1, RepositoryQuotasV1 } from '@dsp/contracts';
 
 export interface FileState {
   blob: string;
@@ -44,6 +44,9 @@ export interface RepositoryState {
   pinned: string | null;
   /** Every change of what production serves, oldest first. */
   deployments: readonly DeploymentRecord[];
+  /** Kill switches: the whole repository, or routes that are switched off. */
+  switchedOff: { repository: boolean; routes: ReadonlySet<string> };
+  quotas: RepositoryQuotasV1;
 }
 
 export const initialRepositoryState: RepositoryState = {
@@ -54,6 +57,8 @@ export const initialRepositoryState: RepositoryState = {
   tags: new Map(),
   pinned: null,
   deployments: [],
+  switchedOff: { repository: false, routes: new Set() },
+  quotas: {},
 };
 
 export function evolve(state: RepositoryState, event: RepositoryEventV1): RepositoryState {
@@ -134,6 +139,16 @@ export function evolve(state: RepositoryState, event: RepositoryEventV1): Reposi
       const record: DeploymentRecord = { kind: 'roll-forward', from: data.previous, to, actor: data.actor, at: data.at, reason: data.reason };
       return { ...state, revision, pinned: null, deployments: [...state.deployments, record] };
     }
+    case 'EndpointSwitched': {
+      const { route, enabled } = event.data;
+      if (route === null) return { ...state, revision, switchedOff: { ...state.switchedOff, repository: !enabled } };
+      const routes = new Set(state.switchedOff.routes);
+      if (enabled) routes.delete(route);
+      else routes.add(route);
+      return { ...state, revision, switchedOff: { ...state.switchedOff, routes } };
+    }
+    case 'QuotasSet':
+      return { ...state, revision, quotas: { ...event.data.quotas } };
     default: {
       const unknown: never = event;
       throw new Error(`unknown repository event ${JSON.stringify(unknown)}`);

@@ -6,6 +6,7 @@ import { CreateBranchHandler, CreateTagHandler, DeleteBranchHandler, DeleteTagHa
 import { MergeBranchesHandler } from './merges/merge-branches.handler';
 import { RevertCommitHandler } from './merges/revert-commit.handler';
 import { RollbackHandler, RollForwardHandler } from './deployments/deployment.handlers';
+import { SetQuotasHandler, SwitchEndpointHandler } from './operations/operations.handlers';
 import { CreateRepositoryHandler } from './create-repository.handler';
 import { RepositoryReader } from './repository.reader';
 import { RepositoryStreams } from './repository-streams';
@@ -28,6 +29,8 @@ import { VcsProjection } from './vcs.projection';
     RevertCommitHandler,
     RollbackHandler,
     RollForwardHandler,
+    SwitchEndpointHandler,
+    SetQuotasHandler,
     RepositoryReader,
     VcsProjection,
   ],

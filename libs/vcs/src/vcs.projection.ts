@@ -63,6 +63,8 @@ export class VcsProjection {
       case 'BranchProtectionChanged':
       case 'DeploymentPinned':
       case 'DeploymentUnpinned':
+      case 'EndpointSwitched':
+      case 'QuotasSet':
         return; // answered from the repository's own state and the registry
       default: {
         const unknown: never = event;

@@ -3,6 +3,7 @@ import { ControlApiError } from '../control-client';
 import { ExitCode } from '../exit-code.constant';
 import { CliError } from './cli.error';
 import { exitCodeForStatus, reportError } from './error-report.util';
+import { OutcomeError } from './outcome.error';
 
 describe('exitCodeForStatus', () => {
   it.each([
@@ -69,5 +70,9 @@ describe('reportError', () => {
       lines: ['dsp: only UTF-8 text files can be pushed', '  logo.png'],
       json: { error: { code: 'local', message: 'only UTF-8 text files can be pushed' } },
     });
+  });
+
+  it('reports an outcome the command already printed with its exit code, its lines and no JSON document', () => {
+    expect(reportError(new OutcomeError(ExitCode.Conflict, 'the merge would conflict'))).toEqual({ exitCode: ExitCode.Conflict, lines: [] });
   });
 });

@@ -15,8 +15,18 @@ export class CassandraRegistryReadModel extends RegistryReadModel {
   async put(entry: RegistryEntry): Promise<void> {
     // Timestamp = revision + 1: last write wins by revision, so the registry never moves backwards.
     await this.client.execute(
-      'INSERT INTO registry (bucket, repository, commit, revision, endpoints, scripts, pinned) VALUES (0, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
-      [entry.repository, entry.commit, entry.revision, JSON.stringify(entry.endpoints), JSON.stringify(entry.scripts), entry.pinned ?? false, entry.revision + 1],
+      'INSERT INTO registry (bucket, repository, commit, revision, endpoints, scripts, pinned, switched_off, quotas) VALUES (0, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+      [
+        entry.repository,
+        entry.commit,
+        entry.revision,
+        JSON.stringify(entry.endpoints),
+        JSON.stringify(entry.scripts),
+        entry.pinned ?? false,
+        JSON.stringify(entry.switchedOff ?? { repository: false, routes: [] }),
+        JSON.stringify(entry.quotas ?? {}),
+        entry.revision + 1,
+      ],
       { prepare: true },
     );
   }
@@ -38,5 +48,7 @@ function toEntry(row: RowLike): RegistryEntry {
     endpoints: JSON.parse(String(row.get('endpoints'))) as EndpointDeclarationV1[],
     scripts: JSON.parse(String(row.get('scripts'))) as RegistryEntry['scripts'],
     pinned: row.get('pinned') === true,
+    switchedOff: row.get('switched_off') ? (JSON.parse(String(row.get('switched_off'))) as RegistryEntry['switchedOff']) : { repository: false, routes: [] },
+    quotas: row.get('quotas') ? (JSON.parse(String(row.get('quotas'))) as RegistryEntry['quotas']) : {},
   };
 }
