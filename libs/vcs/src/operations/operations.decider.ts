@@ -29,12 +29,13 @@ const QUOTA_LIMITS = {
 
 export function decideQuotas(state: RepositoryState, command: SetQuotasCommand): RepositoryEventV1[] {
   if (state.repository === null) throw new RepositoryNotFoundError(command.repository);
-  for (const [name, value] of Object.entries(command.quotas)) {
+  const quotas = Object.fromEntries(Object.entries(command.quotas).filter(([, value]) => value !== undefined && value !== null));
+  for (const [name, value] of Object.entries(quotas)) {
     const range = QUOTA_LIMITS[name as keyof typeof QUOTA_LIMITS];
     if (!range) throw new VcsError('invalid-quota', `unknown quota '${name}'; known: ${Object.keys(QUOTA_LIMITS).join(', ')}`);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < range[0] || value > range[1]) {
       throw new VcsError('invalid-quota', `${name} must be an integer from ${range[0]} to ${range[1]}`);
     }
   }
-  return [{ type: 'QuotasSet', data: { repository: command.repository, quotas: { ...command.quotas }, actor: command.actor, at: command.at } }];
+  return [{ type: 'QuotasSet', data: { repository: command.repository, quotas, actor: command.actor, at: command.at } }];
 }

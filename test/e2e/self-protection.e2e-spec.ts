@@ -1,0 +1,124 @@
+/**
+ * Self-protection on real Kafka and Cassandra with two gateways: kill switches answer 503 on
+ * every gateway within a second (and come back), quotas answer 429 with Retry-After, a script
+ * that keeps failing opens its circuit, and the edge refuses oversized requests cleanly.
+ */
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppProcess, distributedEnvironment, freePort, waitForHttp } from './support/platform-processes';
+import { ControlApi } from './support/control-api';
+
+const REPO = 'guarded';
+const manifest = JSON.stringify({
+  endpoints: [
+    { method: 'GET', path: '/guarded/ok', script: 'ok.js' },
+    { method: 'GET', path: '/guarded/other', script: 'ok.js' },
+    { method: 'GET', path: '/guarded/broken', script: 'broken.js' },
+  ],
+});
+
+describe('self-protection over Kafka and Cassandra', () => {
+  const { env, token } = distributedEnvironment();
+  let api: ControlApi;
+  const processes: AppProcess[] = [];
+  const gateways: string[] = [];
+
+  const status = async (url: string, path: string): Promise<number> => (await fetch(`${url}${path}`)).status;
+  const untilEvery = async (path: string, expected: number, timeoutMs = 5_000): Promise<number> => {
+    const started = Date.now();
+    for (const url of gateways) {
+      while ((await status(url, path)) !== expected) {
+        if (Date.now() - started > timeoutMs) throw new Error(`${url}${path} is not ${expected} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    return Date.now() - started;
+  };
+
+  beforeAll(async () => {
+    const controlPort = await freePort();
+    const control = new AppProcess('control', { ...env, DSP_CONTROL_PORT: String(controlPort) }).start();
+    processes.push(control);
+    await waitForHttp(`http://127.0.0.1:${controlPort}/healthz`, control);
+    processes.push(new AppProcess('projector', { ...env, DSP_PROJECTOR_PORT: String(await freePort()) }).start());
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      const gateway = new AppProcess('gateway', { ...env, DSP_GATEWAY_PORT: String(port), DSP_GATEWAY_BREAKER_FAILURES: '3', DSP_GATEWAY_BREAKER_OPEN_MS: '60000' }).start();
+      processes.push(gateway);
+      gateways.push(`http://127.0.0.1:${port}`);
+      await waitForHttp(`http://127.0.0.1:${port}/_dsp/health`, gateway);
+    }
+    api = new ControlApi(`http://127.0.0.1:${controlPort}`, token);
+    expect((await api.request('POST', '/v1/repos', { name: REPO })).status).toBe(201);
+    const commit = await api.commit(REPO, null, 'Endpoints', [
+      { path: 'dsp.json', content: manifest },
+      { path: 'ok.js', content: 'export default async () => ({ status: 200, body: { ok: true } });\n' },
+      { path: 'broken.js', content: "export default async () => { throw new Error('backend contract changed'); };\n" },
+    ]);
+    expect(commit.status).toBe(201);
+    await untilEvery('/guarded/ok', 200, 30_000);
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+  });
+
+  it('switches a route off on every gateway within a second, leaves the others alone, and back on', async () => {
+    const off = await api.request('POST', `/v1/repos/${REPO}/switches`, { route: 'GET /guarded/ok', enabled: false, reason: 'incident 42' });
+    expect(off.status).toBe(200);
+    const took = await untilEvery('/guarded/ok', 503);
+    expect(took).toBeLessThan(1_000);
+    for (const url of gateways) expect(await status(url, '/guarded/other')).toBe(200);
+    const body = (await (await fetch(`${gateways[0]}/guarded/ok`)).json()) as { error: { code: string } };
+    expect(body.error.code).toBe('switched-off');
+    await api.request('POST', `/v1/repos/${REPO}/switches`, { route: 'GET /guarded/ok', enabled: true, reason: 'resolved' });
+    expect(await untilEvery('/guarded/ok', 200)).toBeLessThan(1_000);
+  });
+
+  it('switches the whole repository off and on', async () => {
+    await api.request('POST', `/v1/repos/${REPO}/switches`, { enabled: false, reason: 'kill it' });
+    await untilEvery('/guarded/other', 503);
+    await api.request('POST', `/v1/repos/${REPO}/switches`, { enabled: true, reason: 'back' });
+    await untilEvery('/guarded/other', 200);
+  });
+
+  it('limits requests per second with 429 and Retry-After', async () => {
+    expect((await api.request('PUT', `/v1/repos/${REPO}/quotas`, { requestsPerSecond: 5 })).status).toBe(200);
+    const url = gateways[0] ?? '';
+    const deadline = Date.now() + 5_000;
+    let limited: Response | null = null;
+    while (!limited && Date.now() < deadline) {
+      const responses = await Promise.all(Array.from({ length: 20 }, () => fetch(`${url}/guarded/ok`)));
+      limited = responses.find((r) => r.status === 429) ?? null;
+    }
+    expect(limited?.headers.get('retry-after')).toBe('1');
+    expect(((await limited?.json()) as { error: { code: string } }).error.code).toBe('rate-limited');
+    await api.request('PUT', `/v1/repos/${REPO}/quotas`, {});
+  });
+
+  it('opens the circuit of an endpoint that keeps failing and fails fast', async () => {
+    const url = gateways[1] ?? '';
+    const seen: number[] = [];
+    for (let i = 0; i < 4; i++) seen.push(await status(url, '/guarded/broken'));
+    expect(seen.slice(0, 3)).toEqual([500, 500, 500]);
+    expect(seen[3]).toBe(503);
+    const response = await fetch(`${url}/guarded/broken`);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('circuit-open');
+    expect(await status(url, '/guarded/ok')).toBe(200);
+  });
+
+  it('refuses oversized bodies, URLs and headers at the edge without falling over', async () => {
+    const url = gateways[0] ?? '';
+    expect((await fetch(`${url}/guarded/ok?x=${'a'.repeat(9000)}`)).status).toBe(414);
+    const big = await fetch(`${url}/guarded/ok`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024), headers: { 'content-type': 'text/plain' } });
+    expect(big.status).toBe(413);
+    const headerStatus = await new Promise<number>((resolve, reject) => {
+      const port = Number(new URL(url).port);
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/guarded/ok', headers: { 'x-big': 'h'.repeat(20_000) } }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(headerStatus).toBe(431);
+    expect(await status(url, '/guarded/ok')).toBe(200);
+  });
+});
