@@ -17,6 +17,20 @@ const manifest = JSON.stringify({
   ],
 });
 
+/** A GET on a fresh connection, so the cluster's round robin picks a worker each time. */
+function freshGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.setTimeout(2_000, () => req.destroy(new Error('no answer within 2 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('self-protection over Kafka and Cassandra', () => {
   const { env, token } = distributedEnvironment();
   let api: ControlApi;
@@ -105,6 +119,40 @@ describe('self-protection over Kafka and Cassandra', () => {
     const response = await fetch(`${url}/guarded/broken`);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('circuit-open');
     expect(await status(url, '/guarded/ok')).toBe(200);
+  });
+
+  it('keeps answering while a gateway worker dies (as in a catastrophic isolate failure) and replaces it', async () => {
+    const port = await freePort();
+    const gateway = new AppProcess('gateway', { ...env, DSP_GATEWAY_PORT: String(port), DSP_GATEWAY_WORKERS: '2' }).start();
+    processes.push(gateway);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/_dsp/health`, gateway);
+    const pids = new Set<number>();
+    const deadline = Date.now() + 30_000;
+    while (pids.size < 2 && Date.now() < deadline) {
+      const health = JSON.parse((await freshGet(`${url}/_dsp/health`)).body) as { pid: number; repositories: number };
+      if (health.repositories > 0) pids.add(health.pid);
+    }
+    expect(pids.size).toBe(2);
+    const [victim] = [...pids];
+    process.kill(victim ?? 0, 'SIGKILL');
+    let ok = 0;
+    let failed = 0;
+    const until = Date.now() + 3_000;
+    while (Date.now() < until) {
+      const answered = await freshGet(`${url}/guarded/other`).then((r) => r.status === 200).catch(() => false);
+      if (answered) ok += 1;
+      else failed += 1;
+    }
+    expect(ok).toBeGreaterThan(0);
+    expect(failed / (ok + failed)).toBeLessThan(0.1);
+    const replaced = new Set<number>();
+    const again = Date.now() + 30_000;
+    while (Date.now() < again && ![...replaced].some((pid) => !pids.has(pid))) {
+      const health = await freshGet(`${url}/_dsp/health`).then((r) => JSON.parse(r.body) as { pid: number; repositories: number }).catch(() => null);
+      if (health && health.repositories > 0) replaced.add(health.pid);
+    }
+    expect([...replaced].some((pid) => !pids.has(pid))).toBe(true);
   });
 
   it('refuses oversized bodies, URLs and headers at the edge without falling over', async () => {

@@ -59,7 +59,7 @@ export function createGatewayServer(
 
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  app.get('/_dsp/health', async () => ({ status: 'ok', repositories: registry.size }));
+  app.get('/_dsp/health', async () => ({ status: 'ok', pid: process.pid, repositories: registry.size, running: guardrails.running }));
   app.get('/_dsp/metrics', async (_request, reply) => reply.header('Content-Type', metrics.contentType).send(await metrics.metrics()));
 
   const serve = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {

@@ -34,6 +34,8 @@ export function distributedEnvironment(): PlatformEnvironment {
       DSP_KAFKA_PARTITIONS: '3',
       DSP_ADMIN_TOKEN: token,
       DSP_LOG_LEVEL: 'warn',
+      // One worker per gateway keeps the suite light; the crash test asks for two.
+      DSP_GATEWAY_WORKERS: '1',
     },
   };
 }
