@@ -98,4 +98,40 @@ describe('management API', () => {
     expect((await call('GET', '/v1/repos/tv/commits/ffff')).body.error?.code).toBe('revision-not-found');
     expect((await call('GET', '/v1/repos/tv/files/none.js')).body.error?.code).toBe('file-not-found');
   });
+
+  it('diffs two revisions as git text, as JSON with counts, and as an endpoint diff', async () => {
+    expect((await call('POST', '/v1/repos', { name: 'diffs' })).status).toBe(201);
+    const manifest = (endpoints: { method: string; path: string; script: string }[]) => JSON.stringify({ endpoints });
+    const one = await call('POST', '/v1/repos/diffs/commits', {
+      branch: 'main', parent: null, message: 'one', author,
+      changes: [
+        { path: 'dsp.json', content: manifest([{ method: 'GET', path: '/d/a', script: 'a.js' }, { method: 'GET', path: '/d/b', script: 'b.js' }]) },
+        { path: 'a.js', content: "import { v } from './lib/v.js';\nexport default async () => ({ status: 200, body: v });\n" },
+        { path: 'b.js', content: 'export default async () => ({ status: 200, body: 2 });\n' },
+        { path: 'lib/v.js', content: 'export const v = 1;\n' },
+      ],
+    });
+    const two = await call('POST', '/v1/repos/diffs/commits', {
+      branch: 'main', parent: one.body.commit, message: 'two', author,
+      changes: [
+        { path: 'dsp.json', content: manifest([{ method: 'GET', path: '/d/a', script: 'a.js' }, { method: 'GET', path: '/d/c', script: 'b.js' }]) },
+        { path: 'lib/v.js', content: 'export const v = 2;\n' },
+      ],
+    });
+    expect(two.status).toBe(201);
+    await expectEventually(async () => expect((await call('GET', `/v1/repos/diffs/commits/${two.body.commit as string}`)).status).toBe(200), { timeoutMs: 3000 });
+    const json = await call('GET', `/v1/repos/diffs/diff?from=${one.body.commit as string}&to=${two.body.commit as string}&format=json`);
+    const files = json.body.files as { path: string; status: string; added: number; removed: number }[];
+    expect(files.map((f) => [f.path, f.status, f.added, f.removed])).toEqual([
+      ['dsp.json', 'modified', 1, 1],
+      ['lib/v.js', 'modified', 1, 1],
+    ]);
+    const endpoints = await call('GET', `/v1/repos/diffs/diff?from=${one.body.commit as string}&to=${two.body.commit as string}&format=endpoints`);
+    expect(endpoints.body).toMatchObject({
+      added: [{ method: 'GET', path: '/d/c', script: 'b.js' }],
+      removed: [{ method: 'GET', path: '/d/b', script: 'b.js' }],
+      changed: [{ method: 'GET', path: '/d/a', changes: ['script-content'] }],
+    });
+    expect((await call('GET', `/v1/repos/diffs/diff?from=main~1&to=main&format=xml`)).status).toBe(400);
+  });
 });

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MANIFEST_PATH } from '@dsp/contracts';
-import { parseManifest } from '@dsp/deployment';
-import { CommitChangesCommand, CommitResult, CreateRepositoryCommand, RepositoryReader, VcsError } from '@dsp/vcs';
+import { endpointChanges, parseManifest } from '@dsp/deployment';
+import { CommitChangesCommand, CommitResult, CreateRepositoryCommand, RepositoryReader, structuredDiff, VcsError } from '@dsp/vcs';
 import { BearerTokenGuard } from './bearer-token.guard';
 import { CommitDto, CreateRepositoryDto } from './commit.dto';
 
@@ -105,13 +105,28 @@ export class RepositoriesController {
   }
 
   @Get(':repo/diff')
-  @Header('Content-Type', 'text/x-diff; charset=utf-8')
-  @ApiOperation({ summary: 'git-format unified diff between two revisions' })
+  @ApiOperation({ summary: 'Diff of two revisions: git-format text (text/x-diff), JSON (files, hunks, counts) or the semantic endpoint diff' })
   @ApiQuery({ name: 'from', required: true })
   @ApiQuery({ name: 'to', required: true })
-  diff(@Param('repo') repo: string, @Query('from') from?: string, @Query('to') to?: string): Promise<string> {
+  @ApiQuery({ name: 'format', required: false, enum: ['text', 'json', 'endpoints'] })
+  async diff(@Param('repo') repo: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('from') from?: string, @Query('to') to?: string, @Query('format') format = 'text') {
     if (!from || !to) throw new VcsError('invalid-request', 'diff needs both ?from=<rev> and ?to=<rev>');
-    return this.reader.diff(repo, from, to);
+    if (format === 'text') {
+      void reply.header('Content-Type', 'text/x-diff; charset=utf-8');
+      return this.reader.diff(repo, from, to);
+    }
+    const { before, after, from: a, to: b } = await this.reader.snapshots(repo, from, to);
+    if (format === 'json') return { from: a.commit, to: b.commit, files: structuredDiff(before, after) };
+    if (format === 'endpoints') {
+      const endpointsOf = (files: Map<string, { content: string }>) => {
+        const manifest = files.get(MANIFEST_PATH);
+        return manifest ? parseManifest(manifest.content, new Map([...files].map(([path]) => [path, '']))).manifest.endpoints : [];
+      };
+      const changedScripts = new Set([...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path)?.blob !== after.get(path)?.blob));
+      const sources = new Map([...after].map(([path, file]) => [path, file.content]));
+      return { from: a.commit, to: b.commit, ...endpointChanges(endpointsOf(before), endpointsOf(after), changedScripts, sources) };
+    }
+    throw new VcsError('invalid-request', `format must be text, json or endpoints, got '${format}'`);
   }
 
   @Get(':repo/endpoints')

@@ -4,3 +4,4 @@ export * from './registry.projection';
 export * from './deployment.module';
 export * from './deployed-branch.constant';
 export * from './registry-entry.builder';
+export * from './endpoint-changes.util';

@@ -30,3 +30,5 @@ export { logSeq, tagRef } from './vcs.projection';
 export * from './branches/branch-overview.util';
 export * from './operations/operations.commands';
 export * from './operations/operations.decider';
+export { structuredDiff } from './diff/structured-diff.util';
+export type { FileDiff, DiffHunk } from './diff/file-diff.type';
