@@ -126,13 +126,16 @@ describe('version control over Kafka and Cassandra', () => {
       expect((await api.request('POST', `/v1/repos/${REPO}/branches`, { name: branch, from: 'main' })).status).toBe(201);
       expect((await api.commit(REPO, base, `Say ${word}`, [{ path: 'greeting.js', content: greeting(word) }], branch)).status).toBe(201);
     }
-    expect((await api.request('POST', `/v1/repos/${REPO}/merges`, { source: 'left', target: 'main', author })).body).toMatchObject({ result: 'fast-forward' });
+    const left = await api.request<{ result: string; commit: string }>('POST', `/v1/repos/${REPO}/merges`, { source: 'left', target: 'main', author });
+    expect(left.body.result).toBe('fast-forward');
+    await untilAllServe(left.body.commit); // the projection has caught up with the fast-forward
     const dry = await api.request<{ result: string; conflicts: { path: string; hunks: { ours: string[]; theirs: string[] }[] }[] }>('POST', `/v1/repos/${REPO}/merges`, { source: 'right', target: 'main', author, dryRun: true });
     expect(dry.body.result).toBe('conflict');
     expect(dry.body.conflicts.map((c) => c.path)).toEqual(['greeting.js']);
     expect(dry.body.conflicts[0]?.hunks[0]?.ours.join('\n')).toContain("shout('hey')");
     expect(dry.body.conflicts[0]?.hunks[0]?.theirs.join('\n')).toContain("shout('howdy')");
-    const before = await mainHead();
+    const before = left.body.commit;
+    expect(await mainHead()).toBe(before);
     const real = await api.request<{ error: { code: string; details: { conflicts: unknown[] } } }>('POST', `/v1/repos/${REPO}/merges`, { source: 'right', target: 'main', author });
     expect(real.status).toBe(409);
     expect(real.body.error.code).toBe('merge-conflict');

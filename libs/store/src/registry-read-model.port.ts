@@ -22,3 +22,17 @@ export abstract class RegistryReadModel {
   abstract get(repository: string): Promise<RegistryEntry | null>;
   abstract list(): Promise<RegistryEntry[]>;
 }
+
+/**
+ * The stored form of an entry: optional settings at their defaults (not pinned, nothing switched
+ * off, no quotas) are left out, so every adapter gives back the same shape.
+ */
+export function normalizeRegistryEntry(entry: RegistryEntry): RegistryEntry {
+  const { pinned, switchedOff, quotas, ...required } = entry;
+  return {
+    ...required,
+    ...(pinned ? { pinned } : {}),
+    ...(switchedOff && (switchedOff.repository || switchedOff.routes.length > 0) ? { switchedOff } : {}),
+    ...(quotas && Object.keys(quotas).length > 0 ? { quotas } : {}),
+  };
+}

@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { EndpointDeclarationV1 } from '@dsp/contracts';
 import { allRows } from './all-rows.util';
-import { RegistryEntry, RegistryReadModel } from '../registry-read-model.port';
+import { RegistryEntry, RegistryReadModel, normalizeRegistryEntry } from '../registry-read-model.port';
 
 interface RowLike {
   get(name: string): unknown;
@@ -41,7 +41,7 @@ export class CassandraRegistryReadModel extends RegistryReadModel {
 }
 
 function toEntry(row: RowLike): RegistryEntry {
-  return {
+  return normalizeRegistryEntry({
     repository: String(row.get('repository')),
     commit: String(row.get('commit')),
     revision: Number(row.get('revision')),
@@ -50,5 +50,5 @@ function toEntry(row: RowLike): RegistryEntry {
     pinned: row.get('pinned') === true,
     switchedOff: row.get('switched_off') ? (JSON.parse(String(row.get('switched_off'))) as RegistryEntry['switchedOff']) : { repository: false, routes: [] },
     quotas: row.get('quotas') ? (JSON.parse(String(row.get('quotas'))) as RegistryEntry['quotas']) : {},
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { RegistryEntry, RegistryReadModel } from '../registry-read-model.port';
+import { RegistryEntry, RegistryReadModel, normalizeRegistryEntry } from '../registry-read-model.port';
 
 export class EmbeddedRegistryReadModel extends RegistryReadModel {
   private readonly entries = new Map<string, RegistryEntry>();
@@ -6,7 +6,7 @@ export class EmbeddedRegistryReadModel extends RegistryReadModel {
   async put(entry: RegistryEntry): Promise<void> {
     const current = this.entries.get(entry.repository);
     if (current && current.revision >= entry.revision) return;
-    this.entries.set(entry.repository, structuredClone(entry));
+    this.entries.set(entry.repository, structuredClone(normalizeRegistryEntry(entry)));
   }
   async get(repository: string): Promise<RegistryEntry | null> {
     return structuredClone(this.entries.get(repository) ?? null);
