@@ -26,7 +26,7 @@ import { CassandraEventStore } from '../../libs/store/src/cassandra/cassandra-ev
 import { CassandraVcsReadModel } from '../../libs/store/src/cassandra/cassandra-vcs-read-model';
 import { ancestors, isAncestor, mergeBase } from '../../libs/vcs/src/commit-graph.util';
 import { RepositoryReader } from '../../libs/vcs/src/repository.reader';
-import { evolve, initialRepositoryState, type RepositoryState } from '../../libs/vcs/src/repository.state';
+import { evolve, emptyRepositoryState, type RepositoryState } from '../../libs/vcs/src/repository.state';
 import { toRepositoryEvent } from '../../libs/vcs/src/repository-streams';
 import { mergeFiles } from '../../libs/vcs/src/three-way-merge.adapter';
 import { AppProcess, distributedEnvironment, freePort, waitForHttp } from '../e2e/support/platform-processes';
@@ -609,7 +609,7 @@ async function main(): Promise<void> {
     const readMs = performance.now() - readStarted;
     const eventBytes = meter.responseBytes;
     const foldStarted = performance.now();
-    let state: RepositoryState = initialRepositoryState;
+    let state: RepositoryState = emptyRepositoryState();
     for (const event of events) state = evolve(state, toRepositoryEvent(event));
     const foldMs = performance.now() - foldStarted;
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { routeKey } from '@dsp/deployment';
 import { Guardrails } from './guardrails';
+import { BackendInsight } from './backend-insight';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type BackendServices, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
 import type { LiveRegistry } from './live-registry';
@@ -60,6 +61,8 @@ export function createGatewayServer(
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.get('/_dsp/health', async () => ({ status: 'ok', pid: process.pid, repositories: registry.size, running: guardrails.running }));
+  const insight = new BackendInsight(metrics);
+  app.get<{ Querystring: { repository?: string } }>('/_dsp/insight', async (request) => ({ node: process.pid, calls: insight.report(request.query.repository) }));
   app.get('/_dsp/metrics', async (_request, reply) => reply.header('Content-Type', metrics.contentType).send(await metrics.metrics()));
 
   const serve = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
@@ -90,7 +93,8 @@ export function createGatewayServer(
     try {
       let response;
       try {
-        response = await repository.compiled.run(endpoint.script, deviceRequest, services, limits);
+        const traced = insight.tracing(services, { repository: repository.entry.repository, endpoint: endpointLabel, commit: repository.entry.commit });
+        response = await repository.compiled.run(endpoint.script, deviceRequest, traced, limits);
       } catch (error) {
         // Another request killed the shared isolate (memory limit): recompile and retry once.
         if (!(error instanceof ScriptError && error.code === 'script-disposed')) throw error;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { repositoryStream, type EventEnvelope, type RepositoryEventV1 } from '@dsp/contracts';
 import { EventStore } from '@dsp/store';
-import { evolve, initialRepositoryState, type RepositoryState } from './repository.state';
+import { emptyRepositoryState, evolve, type RepositoryState } from './repository.state';
 
 /**
  * Loads repository state by folding its stream. Folded states are cached and only the events
@@ -14,7 +14,7 @@ export class RepositoryStreams {
   constructor(private readonly store: EventStore) {}
 
   async load(repository: string): Promise<RepositoryState> {
-    const cached = this.cache.get(repository) ?? initialRepositoryState;
+    const cached = this.cache.get(repository) ?? emptyRepositoryState();
     const events = await this.store.read(repositoryStream(repository), cached.revision + 1);
     const state = events.reduce((s, e) => evolve(s, toRepositoryEvent(e)), cached);
     if (state.repository !== null) this.cache.set(repository, state);

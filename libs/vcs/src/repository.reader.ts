@@ -10,6 +10,20 @@ import { blame, type BlamedLine } from './blame/blame.util';
 
 const MAX_HISTORY_WALK = 20_000;
 
+/** Maps in order with at most `limit` calls in flight. */
+async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
 type ParsedCursor = { kind: 'start' } | { kind: 'seq'; seq: number } | { kind: 'sha'; sha: string };
 
 function parseCursor(cursor: string | undefined): ParsedCursor {
@@ -193,24 +207,21 @@ export class RepositoryReader {
     const [before, after] = await Promise.all([this.files(repository, a), this.files(repository, b)]);
     const beforeByPath = new Map(before.map((f) => [f.path, f.blob]));
     const afterByPath = new Map(after.map((f) => [f.path, f.blob]));
-    const paths = [...new Set([...beforeByPath.keys(), ...afterByPath.keys()])].sort();
-    const parts: string[] = [];
-    for (const path of paths) {
+    const paths = [...new Set([...beforeByPath.keys(), ...afterByPath.keys()])].sort().filter((path) => beforeByPath.get(path) !== afterByPath.get(path));
+    // Blobs are fetched concurrently (bounded): a cold diff of hundreds of files is one round trip deep, not hundreds.
+    const parts = await mapConcurrently(paths, 32, async (path) => {
       const oldBlob = beforeByPath.get(path);
       const newBlob = afterByPath.get(path);
-      if (oldBlob === newBlob) continue;
       const [oldContent, newContent] = await Promise.all([
         oldBlob ? this.readModel.getBlob(repository, oldBlob) : null,
         newBlob ? this.readModel.getBlob(repository, newBlob) : null,
       ]);
-      parts.push(
-        unifiedDiff(
-          path,
-          oldBlob && oldContent !== null ? { blob: oldBlob, content: oldContent } : null,
-          newBlob && newContent !== null ? { blob: newBlob, content: newContent } : null,
-        ),
+      return unifiedDiff(
+        path,
+        oldBlob && oldContent !== null ? { blob: oldBlob, content: oldContent } : null,
+        newBlob && newContent !== null ? { blob: newBlob, content: newContent } : null,
       );
-    }
+    });
     return parts.join('');
   }
 
