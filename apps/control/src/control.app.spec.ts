@@ -134,4 +134,13 @@ describe('management API', () => {
     });
     expect((await call('GET', `/v1/repos/diffs/diff?from=main~1&to=main&format=xml`)).status).toBe(400);
   });
+
+  it('resolves tags like branches: files and diffs at a tag', async () => {
+    const tag = await call('POST', '/v1/repos/diffs/tags', { name: 'v1', revision: 'main~1' });
+    expect(tag.status).toBe(201);
+    await expectEventually(async () => expect((await call('GET', '/v1/repos/diffs/files/lib/v.js?ref=v1')).body.text).toBe('export const v = 1;\n'), { timeoutMs: 3000 });
+    const diff = await call('GET', '/v1/repos/diffs/diff?from=v1&to=main&format=json');
+    expect((diff.body.files as { path: string }[]).map((f) => f.path)).toEqual(['dsp.json', 'lib/v.js']);
+    expect((await call('POST', '/v1/repos/diffs/tags', { name: 'v1', revision: 'main' })).body.error?.code).toBe('tag-exists');
+  });
 });

@@ -7,6 +7,7 @@ import { CommitRecord, RefRecord, VcsReadModel } from '@dsp/store';
 import { FileNotFoundError, RepositoryNotFoundError, RevisionNotFoundError, VcsError } from './vcs.errors';
 import { unifiedDiff, type FileVersion } from './unified-diff';
 import { blame, type BlamedLine } from './blame/blame.util';
+import { tagRef } from './vcs.projection';
 
 const MAX_HISTORY_WALK = 20_000;
 
@@ -84,7 +85,7 @@ export class RepositoryReader {
       if (exact) return exact;
     }
     await this.requireRepository(repository);
-    const ref = await this.readModel.getRef(repository, revision);
+    const ref = (await this.readModel.getRef(repository, revision)) ?? (await this.readModel.getRef(repository, tagRef(revision)));
     const id = ref?.commit ?? (await this.resolveId(repository, revision));
     const commit = await this.readModel.getCommit(repository, id);
     if (!commit) throw new RevisionNotFoundError(repository, revision);
