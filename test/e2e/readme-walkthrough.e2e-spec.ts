@@ -29,8 +29,8 @@ describe('README walk-through on the embedded platform', () => {
     });
     return stdout;
   };
-  const device = async (path: string): Promise<{ status: number; body: unknown }> => {
-    const response = await fetch(`${gatewayUrl}${path}`);
+  const device = async (path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> => {
+    const response = await fetch(`${gatewayUrl}${path}`, { headers });
     return { status: response.status, body: await response.json() };
   };
 
@@ -86,6 +86,25 @@ describe('README walk-through on the embedded platform', () => {
     expect(await dsp(['endpoints'], folder)).toMatch(/GET\s+\/tv\/hello\/:name\s+hello\.js/);
     const log = await dsp(['log'], folder);
     expect(log.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('branches, previews, merges, rolls back and forward as the README shows', async () => {
+    const folder = join(work, 'tv');
+    await dsp(['branch', 'create', 'shout'], folder);
+    writeFileSync(join(folder, 'hello.js'), readFileSync(join(folder, 'hello.js'), 'utf8').replace('request.params.name', 'request.params.name.toUpperCase()'));
+    await dsp(['push', '-m', 'Shout', '--branch', 'shout'], folder);
+    await expectEventually(async () => expect(await device('/tv/hello/ada', { 'X-DSP-Ref': 'tv@shout' })).toEqual({ status: 200, body: { greeting: 'ADA' } }));
+    expect(await device('/tv/hello/ada')).toEqual({ status: 200, body: { greeting: 'ada' } });
+    expect(await dsp(['diff', 'main..shout', '--endpoints'], folder)).toContain('GET /tv/hello/:name');
+    expect(await dsp(['merge', 'shout'], folder)).toMatch(/fast-forward/i);
+    await expectEventually(async () => expect(await device('/tv/hello/ada')).toEqual({ status: 200, body: { greeting: 'ADA' } }));
+    await dsp(['rollback', 'main~1', '--reason', 'try the old one'], folder);
+    await expectEventually(async () => expect(await device('/tv/hello/ada')).toEqual({ status: 200, body: { greeting: 'ada' } }));
+    await dsp(['rollforward', '--reason', 'back to head'], folder);
+    await expectEventually(async () => expect(await device('/tv/hello/ada')).toEqual({ status: 200, body: { greeting: 'ADA' } }));
+    const deployments = await dsp(['deployments'], folder);
+    expect(deployments).toContain('try the old one');
+    expect(deployments).toContain('back to head');
   });
 });
 
