@@ -32,3 +32,5 @@ export * from './operations/operations.commands';
 export * from './operations/operations.decider';
 export { structuredDiff } from './diff/structured-diff.util';
 export type { FileDiff, DiffHunk } from './diff/file-diff.type';
+export type { FileDiffStatus } from './diff/file-diff.type';
+export type { BlamedLine, FileVersionAtCommit } from './blame/blame.util';

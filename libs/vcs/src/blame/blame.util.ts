@@ -3,7 +3,7 @@
  * credited to the commit that last introduced it, as `git blame` does on a linear history
  * (no move or copy detection, like git without -M/-C).
  */
-import { alignLines } from './line-alignment.util';
+import { alignVersions, numberLines, type NumberedLines } from './line-alignment.util';
 
 export interface FileVersionAtCommit {
   commit: string;
@@ -28,14 +28,15 @@ export interface BlamedLine {
  * Cost: one line diff per consecutive pair of versions plus O(lines) bookkeeping per version.
  */
 export function blame(versions: readonly FileVersionAtCommit[]): BlamedLine[] {
-  let lines: string[] = [];
+  const table = new Map<string, number>();
+  let current: NumberedLines = { text: [], ids: new Int32Array(0) };
   let commits: string[] = [];
   for (const version of versions) {
-    const next = splitLines(version.content ?? '');
-    const { oldChanged, newChanged } = alignLines(lines, next);
-    const nextCommits = new Array<string>(next.length);
+    const next = numberLines(splitLines(version.content ?? ''), table);
+    const { oldChanged, newChanged } = alignVersions(current, next);
+    const nextCommits = new Array<string>(next.text.length);
     let i = 0;
-    for (let j = 0; j < next.length; j++) {
+    for (let j = 0; j < next.text.length; j++) {
       if (newChanged[j] === true) {
         nextCommits[j] = version.commit;
         continue;
@@ -43,10 +44,10 @@ export function blame(versions: readonly FileVersionAtCommit[]): BlamedLine[] {
       while (oldChanged[i] === true) i++;
       nextCommits[j] = commits[i++] ?? version.commit;
     }
-    lines = next;
+    current = next;
     commits = nextCommits;
   }
-  return lines.map((text, index) => ({
+  return current.text.map((text, index) => ({
     line: index + 1,
     commit: commits[index] ?? '',
     content: text.endsWith('\n') ? text.slice(0, -1) : text,
@@ -55,7 +56,13 @@ export function blame(versions: readonly FileVersionAtCommit[]): BlamedLine[] {
 
 /** Lines with their '\n' kept, so that a last line without one differs from the same line with one (as in git). */
 function splitLines(content: string): string[] {
-  const lines = content.split(/(?<=\n)/);
-  if (lines[lines.length - 1] === '') lines.pop();
+  const lines: string[] = [];
+  let from = 0;
+  while (from < content.length) {
+    const end = content.indexOf('\n', from);
+    const to = end === -1 ? content.length : end + 1;
+    lines.push(content.slice(from, to));
+    from = to;
+  }
   return lines;
 }

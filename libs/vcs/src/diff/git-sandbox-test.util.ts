@@ -3,7 +3,7 @@
  * the user's and the system's git config, with pinned author and committer dates so that commit
  * ids are the same on every run.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,13 +20,30 @@ export class GitSandbox {
   }
 
   git(args: readonly string[], input?: string): string {
-    const date = `@${T0 + this.commits * 60} +0000`;
     return execFileSync('git', args, {
       cwd: this.dir,
       encoding: 'utf8',
       ...(input === undefined ? {} : { input }),
       maxBuffer: 64 * 1024 * 1024,
-      env: {
+      env: this.env(),
+    });
+  }
+
+  /** `git diff --no-index` of two texts (outside the repository's history), with `context` lines of context. */
+  diffTexts(before: string, after: string, context = 0): string {
+    const scratch = join(this.dir, '.git', 'dsp-diff');
+    mkdirSync(scratch, { recursive: true });
+    writeFileSync(join(scratch, 'old'), before, 'utf8');
+    writeFileSync(join(scratch, 'new'), after, 'utf8');
+    const run = spawnSync('git', ['diff', '--no-index', '--no-color', `-U${context}`, 'old', 'new'], { cwd: scratch, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: this.env() });
+    // Exit status 1 means "the files differ", 0 "they are the same"; anything else is a failure.
+    if (run.status !== (before === after ? 0 : 1)) throw new Error(`git diff --no-index exited with ${String(run.status)}: ${run.stderr}`);
+    return run.stdout;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    const date = `@${T0 + this.commits * 60} +0000`;
+    return {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: this.dir,
         LANG: 'C',
@@ -38,8 +55,7 @@ export class GitSandbox {
         GIT_COMMITTER_EMAIL: 'ada@example.com',
         GIT_AUTHOR_DATE: date,
         GIT_COMMITTER_DATE: date,
-      },
-    });
+    };
   }
 
   /** Writes (string) or deletes (null) files, commits everything and returns the commit id. */

@@ -37,11 +37,11 @@ function numstat(from: string, to: string): Map<string, [number, number]> {
 }
 
 describe('structuredDiff against git diff --numstat', () => {
-  it('counts the same added and removed lines as git for 120 random revisions of a repository', () => {
+  it('counts the same added and removed lines as git for 80 random revisions of a repository', () => {
     const editor = textEditor(7_001);
     let files = new Map<string, string>();
     let previous = commitTree(files, new Map());
-    for (let round = 0; round < 120; round++) {
+    for (let round = 0; round < 80; round++) {
       const next = new Map(files);
       for (const path of ['lib/a.js', 'lib/b.js', 'routes/c.js', 'd.mjs', 'dsp.json']) {
         const current = next.get(path);

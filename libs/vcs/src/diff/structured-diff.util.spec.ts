@@ -100,6 +100,11 @@ describe('structuredDiff', () => {
     expect(diff?.hunks[0]?.lines).toEqual([' one\r', '-@@ -1 +1 @@', '+@@ -1 +1 @@ changed', ' two']);
   });
 
+  it('orders paths by their UTF-8 bytes, as git does', () => {
+    const diffs = structuredDiff(new Map(), files({ 'z.js': '1\n', '\u{1F600}.js': '2\n', '\uFF5E.js': '3\n', 'Z.js': '4\n' }));
+    expect(diffs.map((d) => d.path)).toEqual(['Z.js', 'z.js', '\uFF5E.js', '\u{1F600}.js']);
+  });
+
   it('returns nothing for identical file sets', () => {
     const same = files({ 'a.js': 'a\n', 'b/c.js': 'c\n' });
     expect(structuredDiff(same, new Map(same))).toEqual([]);
@@ -124,7 +129,7 @@ describe('structuredDiff', () => {
       }
       const diffs = expectAgreesWithUnifiedDiff(before, after);
       const changed = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p)?.content !== after.get(p)?.content);
-      expect(diffs.map((d) => d.path)).toEqual(changed.sort());
+      expect(diffs.map((d) => d.path)).toEqual(changed.sort()); // ASCII paths: code-unit order is byte order
     }
   });
 });

@@ -1,19 +1,18 @@
 /**
  * The diff between two file sets as data (files, hunks, lines) instead of git-format text.
  * It is read back from `unifiedDiff`'s output rather than computed again, so the two cannot
- * disagree: same hunks, same '@@' lines with git's function context, same line order.
+ * disagree: same hunks, same '@@' lines with git's function context, same line order. (Where
+ * unifiedDiff places an ambiguous change elsewhere than git does, so does this; git-hunks.util.ts
+ * has git's placement, ready for unifiedDiff to use.)
  */
 import { unifiedDiff, type FileVersion } from '../unified-diff';
 import type { DiffHunk, FileDiff } from './file-diff.type';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
-/**
- * One entry per path whose blob differs between `before` and `after`, sorted by path (by
- * UTF-16 code unit, which is git's byte order for the paths a repository accepts).
- */
+/** One entry per path whose blob differs between `before` and `after`, in git's path order (UTF-8 bytes). */
 export function structuredDiff(before: ReadonlyMap<string, FileVersion>, after: ReadonlyMap<string, FileVersion>): FileDiff[] {
-  const paths = [...new Set([...before.keys(), ...after.keys()])].sort(byCodeUnit);
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort(byUtf8Bytes);
   const diffs: FileDiff[] = [];
   for (const path of paths) {
     const oldVersion = before.get(path) ?? null;
@@ -70,6 +69,6 @@ function parseHunks(text: string): DiffHunk[] {
   return hunks;
 }
 
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function byUtf8Bytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

@@ -21,13 +21,16 @@ export interface TextEditor {
   pick<T>(items: readonly T[]): T;
   /** A line with its '\n'; `repeated` is the chance of a line that occurs often ('}', '', ...). */
   line(repeated?: number): string;
-  /** `count` lines joined into a text, ending with '\n' unless told otherwise. */
+  /** `count` lines joined into a text, ending with '\n'. */
   text(count: number, repeated?: number): string;
+  /** `count` functions separated by blank lines, like a script. */
+  script(count: number): string;
   /** One to `maxEdits` inserts, deletes and replacements at random places of `content`. */
   edit(content: string, options?: { maxEdits?: number; repeated?: number; kinds?: readonly EditKind[] }): string;
 }
 
-export type EditKind = 'insert' | 'delete' | 'replace';
+/** 'function' inserts a whole function (with its blank separator line) after a '}' or blank line. */
+export type EditKind = 'insert' | 'delete' | 'replace' | 'function';
 
 const REPEATED_LINES = ['}\n', '\n', '  return result;\n', '  });\n', '{\n', '    break;\n'];
 
@@ -46,6 +49,12 @@ export function textEditor(seed: number): TextEditor {
   };
   const lines = (count: number, repeated?: number): string[] => Array.from({ length: count }, () => line(repeated));
   const text = (count: number, repeated?: number): string => lines(count, repeated).join('');
+  const functionLines = (): string[] => {
+    const n = unique++;
+    const body = Array.from({ length: 1 + Math.floor(random() * 3) }, () => (random() < 0.3 ? '  return result;\n' : `  const v${unique++} = input.v${n};\n`));
+    return [`export function f${n}(input) {\n`, ...body, '}\n', '\n'];
+  };
+  const script = (count: number): string => Array.from({ length: count }, functionLines).flat().join('');
   const edit: TextEditor['edit'] = (content, options = {}) => {
     const { maxEdits = 3, repeated, kinds = ['insert', 'delete', 'replace'] } = options;
     const result = content.split(/(?<=\n)/).filter((l) => l !== '');
@@ -54,7 +63,10 @@ export function textEditor(seed: number): TextEditor {
       const at = Math.floor(random() * (result.length + 1));
       const size = 1 + Math.floor(random() * 4);
       const kind = pick(kinds);
-      if (kind === 'insert' || result.length === 0) result.splice(at, 0, ...lines(size, repeated));
+      if (kind === 'function') {
+        const boundaries = result.flatMap((l, i) => (l === '}\n' || l === '\n' ? [i + 1] : []));
+        result.splice(boundaries.length > 0 ? pick(boundaries) : at, 0, ...functionLines());
+      } else if (kind === 'insert' || result.length === 0) result.splice(at, 0, ...lines(size, repeated));
       else if (kind === 'delete') result.splice(Math.min(at, result.length - 1), size);
       else result.splice(Math.min(at, result.length - 1), size, ...lines(1 + Math.floor(random() * 4), repeated));
     }
@@ -63,5 +75,5 @@ export function textEditor(seed: number): TextEditor {
     else if (random() < 0.3 && !out.endsWith('\n') && out !== '') out += '\n';
     return out;
   };
-  return { random, pick, line, text, edit };
+  return { random, pick, line, text, script, edit };
 }
