@@ -6,7 +6,7 @@ import { isolateFailureOf } from './isolate-error.util';
 import { linkModules } from './module-linking.util';
 import { importProblemsOf, isScriptPath, moduleUrlOf, normalizeScriptPath, syntaxProblemOf } from './module-specifier.util';
 import type { RunHooks } from './run-hooks.type';
-import { RUN_OUTCOME, SANDBOX_BOOTSTRAP } from './sandbox-bootstrap.constant';
+import { BACKEND_CALLS_PER_RUN, MAP_ENTRIES_PER_MB, RUN_OUTCOME, SANDBOX_BOOTSTRAP } from './sandbox-bootstrap.constant';
 import type { ScriptFile } from './script-file.type';
 import { DEFAULT_SCRIPT_LIMITS, MAX_SCRIPT_MEMORY_MB, MIN_SCRIPT_MEMORY_MB } from './script-limits.constant';
 import type { ScriptLimits } from './script-limits.type';
@@ -29,7 +29,23 @@ interface ActiveRun {
   timer?: NodeJS.Timeout;
   /** Waiting for its script's module to evaluate (first run of the script). */
   loading: boolean;
+  /** Backend calls the host has received for this run. */
+  calls: number;
 }
+
+/** A piece of script execution handed to the isolate, which runs them one after another. */
+interface Slice {
+  readonly timeoutMs: number;
+}
+
+/**
+ * How long past its own timeout a slice may keep the isolate before the isolate counts as wedged.
+ * isolated-vm stops a slice within milliseconds when V8 checks for interrupts; some V8 built-ins
+ * (large allocations in a loop, string conversions of huge strings) check so rarely that the
+ * slice runs on for seconds, and neither the timeout nor dispose() can cut it short.
+ */
+const WEDGED_GRACE_MS = 1000;
+const ERROR_TEXT_CHARS = 4000;
 
 /** The bootstrap's functions, as the host calls them. */
 interface Bridge {
@@ -58,17 +74,23 @@ export class CompiledRepository {
   private readonly bridge: Bridge;
   private nextRunId = 0;
   private isDisposed = false;
+  /** Slices the isolate has been handed and has not finished, oldest (running) first. */
+  private readonly slices: Slice[] = [];
+  /** When the oldest outstanding slice started, at the earliest the host can know. */
+  private oldestSliceStartedAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly isolate: ivm.Isolate,
     private readonly context: ivm.Context,
+    memoryMb: number,
   ) {
     this.hostReferences = [
       new ivm.Reference((runId: number, callId: number, call: BackendCall) => this.onCall(runId, callId, call)),
       new ivm.Reference((runId: number, line: string) => this.onLog(runId, line)),
       new ivm.Reference((runId: number, outcome: number, payload: string) => this.onDone(runId, outcome, payload)),
     ];
-    const bootstrap = context.evalClosureSync(SANDBOX_BOOTSTRAP, this.hostReferences, { result: { reference: true } });
+    const bootstrap = context.evalClosureSync(SANDBOX_BOOTSTRAP, [...this.hostReferences, memoryMb * MAP_ENTRIES_PER_MB], { result: { reference: true } });
     this.bridge = {
       invoke: bootstrap.getSync('invoke', { reference: true }),
       settle: bootstrap.getSync('settle', { reference: true }),
@@ -87,7 +109,7 @@ export class CompiledRepository {
     const memoryMb = Math.min(MAX_SCRIPT_MEMORY_MB, Math.max(MIN_SCRIPT_MEMORY_MB, options.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb));
     const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
     try {
-      const repository = new CompiledRepository(isolate, await isolate.createContext());
+      const repository = new CompiledRepository(isolate, await isolate.createContext(), memoryMb);
       await repository.link(files);
       return repository;
     } catch (error) {
@@ -137,6 +159,7 @@ export class CompiledRepository {
         resolve,
         reject,
         loading: !this.ready.has(path),
+        calls: 0,
       };
       this.runs.set(run.id, run);
       run.timer = setTimeout(() => this.timeOut(run), timeoutMs);
@@ -199,7 +222,7 @@ export class CompiledRepository {
     const module = this.modules.get(path);
     if (module === undefined) throw new ScriptError('script-not-found', `no script ${path} in this repository`, { scriptPath: path });
     try {
-      await module.evaluate({ timeout: timeoutMs });
+      await this.slice(timeoutMs, () => module.evaluate({ timeout: timeoutMs }));
     } catch (error) {
       if (isolateFailureOf(error) === 'timeout') {
         // A module whose evaluation was cut short stays failed in this isolate: refuse new runs,
@@ -208,10 +231,15 @@ export class CompiledRepository {
         throw new ScriptError('script-timeout', `${path} did not finish loading within ${timeoutMs} ms`, { scriptPath: path });
       }
       if (isolateFailureOf(error) !== undefined) throw error;
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new ScriptError('script-threw', `${path} threw while loading: ${message}`, { scriptPath: path, scriptStack: error instanceof Error ? error.stack : undefined });
+      const message = cutText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      const scriptStack = error instanceof Error && typeof error.stack === 'string' ? cutText(error.stack) : undefined;
+      throw new ScriptError('script-threw', `${path} threw while loading: ${message}`, { scriptPath: path, scriptStack });
     }
-    const problem = await this.bridge.register.apply(undefined, [path, module.namespace.derefInto()], { timeout: timeoutMs });
+    const problem = await this.slice(timeoutMs, () =>
+      this.bridge.register.apply(undefined, [path, module.namespace.derefInto()], { timeout: timeoutMs }),
+    ).catch((error: unknown) => {
+      throw bridgeFailure(path, error);
+    });
     if (typeof problem === 'string' && problem !== '') {
       throw new ScriptError('script-not-found', `${path} cannot serve requests: ${problem}`, { scriptPath: path });
     }
@@ -222,12 +250,12 @@ export class CompiledRepository {
     const remaining = Math.ceil(run.deadline - performance.now());
     if (remaining <= 0 || !this.runs.has(run.id)) return; // the timer has fired or is about to
     try {
-      this.bridge.invoke
-        .apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined], {
+      this.slice(remaining, () =>
+        this.bridge.invoke.apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined], {
           arguments: { copy: true },
           timeout: remaining,
-        })
-        .catch((error: unknown) => this.fail(run, error));
+        }),
+      ).catch((error: unknown) => this.fail(run, bridgeFailure(run.scriptPath, error)));
     } catch (error) {
       this.fail(run, error); // e.g. a request body that cannot be copied
     }
@@ -238,6 +266,12 @@ export class CompiledRepository {
   private onCall(runId: number, callId: number, call: BackendCall): void {
     const run = this.runs.get(runId);
     if (run === undefined) return;
+    run.calls += 1;
+    if (run.calls > BACKEND_CALLS_PER_RUN) {
+      // The bootstrap refuses these already; the host's count is the one a script cannot touch.
+      this.settle(run, callId, false, `this request has made ${BACKEND_CALLS_PER_RUN} backend calls, the most one request may make`);
+      return;
+    }
     let result: Promise<BackendResult>;
     try {
       result = run.services.call(call);
@@ -291,11 +325,11 @@ export class CompiledRepository {
         // The result could not be copied into the isolate (not structured-cloneable).
         this.settle(run, callId, false, `the result of the backend call cannot be passed to the script: ${String(error)}`);
       } else {
-        this.fail(run, error);
+        this.fail(run, bridgeFailure(run.scriptPath, error));
       }
     };
     try {
-      this.bridge.settle.apply(undefined, [run.id, callId, ok, value], { arguments: { copy: true }, timeout: remaining }).catch(failed);
+      this.slice(remaining, () => this.bridge.settle.apply(undefined, [run.id, callId, ok, value], { arguments: { copy: true }, timeout: remaining })).catch(failed);
     } catch (error) {
       failed(error);
     }
@@ -355,6 +389,7 @@ export class CompiledRepository {
    */
   private collapse(memoryCulprit: ActiveRun | undefined): void {
     this.isDisposed = true;
+    clearTimeout(this.watchdog);
     for (const run of [...this.runs.values()]) {
       this.finish(
         run,
@@ -369,6 +404,76 @@ export class CompiledRepository {
     for (const reference of this.hostReferences) reference.release();
     this.isolate.dispose();
   }
+
+  // --- the watchdog: an isolate that overruns every timeout it was given is given up ---
+
+  /** Hands the isolate a slice of script execution that must end within timeoutMs once it starts. */
+  private slice<T>(timeoutMs: number, execute: () => Promise<T>): Promise<T> {
+    const slice: Slice = { timeoutMs };
+    this.slices.push(slice);
+    if (this.slices.length === 1) {
+      this.oldestSliceStartedAt = performance.now();
+      this.armWatchdog();
+    }
+    let running: Promise<T>;
+    try {
+      running = execute();
+    } catch (error) {
+      this.sliceEnded(slice);
+      throw error;
+    }
+    const ended = (): void => this.sliceEnded(slice);
+    void running.then(ended, ended);
+    return running;
+  }
+
+  private sliceEnded(slice: Slice): void {
+    const index = this.slices.indexOf(slice);
+    if (index < 0) return;
+    this.slices.splice(index, 1);
+    if (index === 0) {
+      this.oldestSliceStartedAt = performance.now();
+      this.armWatchdog();
+    }
+  }
+
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    const oldest = this.slices[0];
+    if (oldest === undefined || this.disposed) return;
+    const due = this.oldestSliceStartedAt + oldest.timeoutMs + WEDGED_GRACE_MS;
+    // setImmediate: completions isolated-vm has already posted are seen before the verdict.
+    this.watchdog = setTimeout(() => setImmediate(() => this.checkWedged()), Math.max(0, due - performance.now()));
+    this.watchdog.unref();
+  }
+
+  /**
+   * The oldest slice has run past its timeout and the grace: the isolate is wedged in V8 code that
+   * does not check for interrupts. Requests already got their timeout errors; give the isolate up
+   * so that the next request finds this repository disposed and a fresh compilation serves it,
+   * instead of queueing behind the wedged slice.
+   */
+  private checkWedged(): void {
+    const oldest = this.slices[0];
+    if (oldest === undefined || this.disposed) return;
+    if (performance.now() < this.oldestSliceStartedAt + oldest.timeoutMs + WEDGED_GRACE_MS) {
+      this.armWatchdog();
+      return;
+    }
+    this.collapse(undefined);
+  }
+}
+
+/** The bridge itself failed for a reason that is neither the isolate's (timeout, memory) nor a ScriptError. */
+function bridgeFailure(scriptPath: string, error: unknown): unknown {
+  if (error instanceof ScriptError || isolateFailureOf(error) !== undefined) return error;
+  const message = cutText(error instanceof Error ? error.message : String(error));
+  return new ScriptError('script-threw', `${scriptPath} broke the sandbox bridge: ${message}`, { scriptPath });
+}
+
+function cutText(text: string): string {
+  return text.length > ERROR_TEXT_CHARS ? `${text.slice(0, ERROR_TEXT_CHARS)}…` : text;
 }
 
 function firstLineOf(text: string): string {

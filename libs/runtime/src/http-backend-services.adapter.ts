@@ -9,6 +9,7 @@ export interface HttpBackendServiceConfig {
 }
 
 const DEFAULT_BACKEND_TIMEOUT_MS = 5000;
+const ENCODED_SEPARATOR = /%(2f|5c)/i;
 
 interface HttpBackendService {
   base: URL;
@@ -55,8 +56,15 @@ export class HttpBackendServices extends BackendServices {
     }
   }
 
-  /** Appends the call's path to the base URL and refuses paths that climb out of it ('../', absolute URLs). */
+  /**
+   * Appends the call's path to the base URL and refuses paths that climb out of it ('../', absolute
+   * URLs, '\\host'), and encoded separators ('..%2f'), which the URL parser leaves alone but a backend
+   * may decode into a climb of its own.
+   */
   private urlOf(service: HttpBackendService, call: BackendCall): URL {
+    if (ENCODED_SEPARATOR.test(call.path)) {
+      throw new BackendCallError('backend-bad-path', `path '${call.path}' hides a path separator ('%2f', '%5c')`);
+    }
     const url = new URL(call.path.replace(/^\/+/, ''), service.base);
     if (url.origin !== service.base.origin || !url.pathname.startsWith(service.base.pathname)) {
       throw new BackendCallError('backend-bad-path', `path '${call.path}' leaves service ${call.service}`);

@@ -7,7 +7,17 @@ export { CompiledRepository } from './compiled-repository.sandbox';
 export type { DeviceRequest } from './device-request.type';
 export { HttpBackendServices, type HttpBackendServiceConfig } from './http-backend-services.adapter';
 export type { RunHooks } from './run-hooks.type';
-export { LOG_LINES_PER_RUN, LOG_LINE_CHARS, SANDBOX_GLOBALS } from './sandbox-bootstrap.constant';
+export {
+  BACKEND_CALLS_PER_RUN,
+  LOG_LINES_PER_RUN,
+  LOG_LINE_CHARS,
+  MAP_ENTRIES_PER_MB,
+  MAX_BUILTIN_ELEMENTS,
+  MAX_JSON_TEXT_CHARS,
+  MAX_RESPONSE_CHARS,
+  MAX_RESPONSE_DEPTH,
+  SANDBOX_GLOBALS,
+} from './sandbox-bootstrap.constant';
 export type { ScriptFile } from './script-file.type';
 export { DEFAULT_SCRIPT_LIMITS, MAX_SCRIPT_MEMORY_MB, MIN_SCRIPT_MEMORY_MB } from './script-limits.constant';
 export type { ScriptLimits } from './script-limits.type';

@@ -17,7 +17,8 @@ export class RecordingBackendServices extends BackendServices {
 
   async call(call: BackendCall): Promise<BackendResult> {
     this.calls.push(call);
-    const answer = this.answers[call.service];
+    // Own answers only: a service named 'constructor' or '__proto__' must not find Object's.
+    const answer = Object.hasOwn(this.answers, call.service) ? this.answers[call.service] : undefined;
     if (answer === undefined) throw new Error(`unknown backend service '${call.service}'`);
     return answer(call);
   }

@@ -1,11 +1,14 @@
 /**
  * The code that prepares a repository's isolate before any of its modules runs: it trims the global
- * scope to an allow-list and builds the bridge between the host and the scripts' handlers.
+ * scope to an allow-list, guards the built-ins that V8 runs without interruption, and builds the
+ * bridge between the host and the scripts' handlers.
  *
  * The host's isolated-vm References arrive as closure parameters ($0..$2) and live only in this
  * closure; nothing of isolated-vm is ever put on the global object or handed to script code. The
- * closure returns the four functions the host calls (invoke, settle, abandon, register). The
- * built-ins it relies on are captured up front so a script that patches them cannot bend the bridge.
+ * closure returns the four functions the host calls (invoke, settle, abandon, register). Every
+ * built-in the bridge relies on is captured up front and called through Reflect.apply, and every
+ * object the bridge builds for itself has no prototype, so a script that patches built-ins or
+ * Object.prototype (species, setters, iterators, toJSON) cannot bend the bridge.
  */
 
 /** Standard ECMAScript built-ins a script may see. Left out on purpose: `console` (use ctx.log),
@@ -29,12 +32,42 @@ export const RUN_OUTCOME = Object.freeze({ ok: 0, threw: 1, badResponse: 2 });
 /** ctx.log is for debugging, not a data channel: a few lines per request, each cut to a sane length. */
 export const LOG_LINES_PER_RUN = 100;
 export const LOG_LINE_CHARS = 2000;
+/** Backend calls one request may make; further calls reject inside the script and never reach the host. */
+export const BACKEND_CALLS_PER_RUN = 100;
+/** A response's JSON text, at most: the host parses it on its event loop. */
+export const MAX_RESPONSE_CHARS = 4 * 1024 * 1024;
+/** Nesting of arrays and objects in a response, at most: deeper JSON is more than the host's recursive code (serialisers, loggers) can take. */
+export const MAX_RESPONSE_DEPTH = 100;
+/**
+ * Elements a built-in may walk in one call (Array.prototype methods, Array.from, apply, split,
+ * Object.keys of a string). V8 runs these loops without checking for termination, so a timeout
+ * cannot stop `new Array(1e9).fill(0)` or `[].indexOf.call({ length: 2 ** 53 - 1 })`, and some of them
+ * (over 2 ** 27 elements) abort the whole process. A million elements take V8 well under 100 ms.
+ */
+export const MAX_BUILTIN_ELEMENTS = 1_000_000;
+/** Characters JSON.parse accepts in one text, for the same reason. */
+export const MAX_JSON_TEXT_CHARS = 8 * 1024 * 1024;
+/**
+ * Entries a Map or Set may hold, per MB of the isolate's memory limit. Growing a hash table
+ * allocates its successor in one piece; near the heap limit V8 then aborts the whole process
+ * (CALL_AND_RETRY_LAST) instead of letting isolated-vm end the isolate. That happens at about
+ * 8000 entries per MB; the cap stays at half of it.
+ */
+export const MAP_ENTRIES_PER_MB = 4096;
 const DESCRIPTION_CHARS = 4000;
+
+/** Array.prototype methods that walk `this.length` elements inside V8. */
+const LENGTH_WALKING_ARRAY_METHODS = [
+  'copyWithin', 'every', 'fill', 'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flat', 'flatMap', 'forEach',
+  'includes', 'indexOf', 'join', 'lastIndexOf', 'map', 'reduce', 'reduceRight', 'reverse', 'shift', 'slice', 'some',
+  'sort', 'splice', 'toLocaleString', 'toReversed', 'toSorted', 'toSpliced', 'unshift', 'with',
+];
 
 export const SANDBOX_BOOTSTRAP = `'use strict';
 const hostCall = $0; // (runId, callId, call): the host answers later through settle()
 const hostLog = $1;  // (runId, line)
 const hostDone = $2; // (runId, outcome, payload)
+const MAX_MAP_ENTRIES = $3; // MAP_ENTRIES_PER_MB for this isolate's memory limit
 const OK = ${RUN_OUTCOME.ok}, THREW = ${RUN_OUTCOME.threw}, BAD_RESPONSE = ${RUN_OUTCOME.badResponse};
 
 const allowed = new Set(${JSON.stringify(SANDBOX_GLOBALS)});
@@ -49,19 +82,99 @@ const isArray = Array.isArray;
 const stringify = JSON.stringify;
 const PromiseCtor = Promise;
 const promiseThen = Promise.prototype.then;
+const promiseReject = Promise.reject;
 const ErrorCtor = Error;
 const TypeErrorCtor = TypeError;
+const RangeErrorCtor = RangeError;
 const StringCtor = String;
 const MapCtor = Map;
 const mapGet = Map.prototype.get;
 const mapSet = Map.prototype.set;
 const mapDelete = Map.prototype.delete;
 const stringSlice = String.prototype.slice;
-const arrayJoin = Array.prototype.join;
 const COPY_ARGUMENTS = freeze({ __proto__: null, arguments: freeze({ __proto__: null, copy: true }) });
+const NO_SPECIES = freeze({ __proto__: null, value: undefined });
+
+// --- guards on built-ins that V8 runs without checking for termination -------------------------
+// A timeout or dispose() reaches a script only where V8 checks for interrupts; these built-ins walk
+// up to 2 ** 53 - 1 elements without one, and some abort the process beyond 2 ** 27. Each guard reads
+// the size once and refuses sizes above the limit before V8 starts walking.
+
+const MAX_ELEMENTS = ${MAX_BUILTIN_ELEMENTS};
+const tooLarge = (what, max) => new RangeErrorCtor(what + ' exceeds the sandbox limit of ' + max);
+const sizeOf = (value) => (value === null || value === undefined ? 0 : +value.length);
+
+function guard(owner, name, check) {
+  const original = owner[name];
+  const guarded = { [name](...args) {
+    check(this, args);
+    return reflectApply(original, this, args);
+  } }[name];
+  defineProperty(guarded, 'length', { __proto__: null, value: original.length });
+  defineProperty(owner, name, { __proto__: null, value: guarded, writable: true, enumerable: false, configurable: true });
+}
+
+const receiverWithin = (name) => (receiver) => {
+  const size = sizeOf(receiver);
+  if (size > MAX_ELEMENTS) throw tooLarge('Array.prototype.' + name + ' on ' + size + ' elements', MAX_ELEMENTS);
+};
+for (const name of ${JSON.stringify(LENGTH_WALKING_ARRAY_METHODS)}) {
+  if (typeof Array.prototype[name] === 'function') guard(Array.prototype, name, receiverWithin(name));
+}
+guard(Array, 'from', (receiver, args) => {
+  const size = sizeOf(args[0]);
+  if (size > MAX_ELEMENTS) throw tooLarge('Array.from of ' + size + ' elements', MAX_ELEMENTS);
+});
+const argumentsWithin = (what, index) => (receiver, args) => {
+  const list = args[index];
+  const size = list !== null && (typeof list === 'object' || typeof list === 'function') ? +list.length : 0;
+  if (size > MAX_ELEMENTS) throw tooLarge(what + ' with ' + size + ' arguments', MAX_ELEMENTS);
+};
+guard(Function.prototype, 'apply', argumentsWithin('Function.prototype.apply', 1));
+guard(Reflect, 'apply', argumentsWithin('Reflect.apply', 2));
+guard(Reflect, 'construct', argumentsWithin('Reflect.construct', 1));
+for (const name of ['keys', 'values', 'entries', 'getOwnPropertyNames', 'assign']) {
+  guard(Object, name, (receiver, args) => {
+    for (let i = 0; i < args.length; i += 1) {
+      if (typeof args[i] === 'string' && args[i].length > MAX_ELEMENTS) throw tooLarge('Object.' + name + ' of a string of ' + args[i].length + ' characters', MAX_ELEMENTS);
+    }
+  });
+}
+for (const [Collection, name] of [[Map, 'set'], [Set, 'add']]) {
+  const has = Collection.prototype.has;
+  const size = Reflect.getOwnPropertyDescriptor(Collection.prototype, 'size').get;
+  guard(Collection.prototype, name, (receiver, args) => {
+    if (reflectApply(size, receiver, []) >= MAX_MAP_ENTRIES && !reflectApply(has, receiver, [args[0]])) {
+      throw tooLarge(Collection.name + '.prototype.' + name + ' beyond ' + MAX_MAP_ENTRIES + ' entries', MAX_MAP_ENTRIES);
+    }
+  });
+}
+{
+  // split gets a limit V8 honours, so it stops early instead of building a list it cannot hold.
+  const split = String.prototype.split;
+  const guarded = { split(separator, limit) {
+    const wanted = limit === undefined ? 4294967295 : limit >>> 0;
+    if (wanted <= MAX_ELEMENTS) return reflectApply(split, this, [separator, wanted]);
+    const parts = reflectApply(split, this, [separator, MAX_ELEMENTS + 1]);
+    if (sizeOf(parts) > MAX_ELEMENTS) throw tooLarge('String.prototype.split into more parts', MAX_ELEMENTS);
+    return parts;
+  } }.split;
+  defineProperty(String.prototype, 'split', { __proto__: null, value: guarded, writable: true, enumerable: false, configurable: true });
+}
+{
+  const parse = JSON.parse;
+  const guarded = { parse(text, reviver) {
+    const source = \`\${text}\`;
+    if (source.length > ${MAX_JSON_TEXT_CHARS}) throw tooLarge('JSON.parse of ' + source.length + ' characters', ${MAX_JSON_TEXT_CHARS});
+    return reflectApply(parse, this, [source, reviver]);
+  } }.parse;
+  defineProperty(JSON, 'parse', { __proto__: null, value: guarded, writable: true, enumerable: false, configurable: true });
+}
+
+// --- the bridge ----------------------------------------------------------------------------------
 
 const handlers = new MapCtor(); // script path -> default export
-const runs = new MapCtor();     // run id -> Map(call id -> [resolve, reject]) while the run is active
+const runs = new MapCtor();     // run id -> { pending: Map(call id -> [resolve, reject]), calls } while the run is active
 let nextCallId = 0;
 
 const cut = (text, max) => text.length > max ? reflectApply(stringSlice, text, [0, max]) + '…' : text;
@@ -80,10 +193,17 @@ function describe(error) {
 
 function messageOf(error) {
   try {
-    return error instanceof ErrorCtor ? StringCtor(error.message) : StringCtor(error);
+    return cut(error instanceof ErrorCtor ? StringCtor(error.message) : StringCtor(error), ${DESCRIPTION_CHARS});
   } catch {
     return 'unknown error';
   }
+}
+
+/** A promise whose then() uses the intrinsic Promise, whatever a script did to Promise[Symbol.species]. */
+function ownPromise(executor) {
+  const promise = new PromiseCtor(executor);
+  defineProperty(promise, 'constructor', NO_SPECIES);
+  return promise;
 }
 
 function finish(runId, outcome, payload) {
@@ -91,23 +211,49 @@ function finish(runId, outcome, payload) {
   hostDone.applyIgnored(undefined, [runId, outcome, payload]);
 }
 
-function respond(runId, response) {
-  if (response === null || typeof response !== 'object' || isArray(response)) {
-    const kind = response === null ? 'null' : isArray(response) ? 'an array' : typeof response;
-    finish(runId, BAD_RESPONSE, 'the handler must resolve to an object { status, headers?, body }, not ' + kind);
-    return;
+/** True when the JSON text nests arrays and objects deeper than max (strings skipped). */
+function nestsDeeperThan(json, max) {
+  if (json.length <= max * 2) return false;
+  let depth = 0;
+  for (let i = 0; i < json.length; i += 1) {
+    const c = json[i];
+    if (c === '"') {
+      for (i += 1; i < json.length && json[i] !== '"'; i += 1) if (json[i] === '\\\\') i += 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return true;
+    } else if (c === ']' || c === '}') {
+      depth -= 1;
+    }
   }
+  return false;
+}
+
+function respond(runId, response) {
   let json;
   try {
+    if (response === null || typeof response !== 'object' || isArray(response)) {
+      const kind = response === null ? 'null' : typeof response !== 'object' ? typeof response : 'an array';
+      finish(runId, BAD_RESPONSE, 'the handler must resolve to an object { status, headers?, body }, not ' + kind);
+      return;
+    }
     const body = response.body;
     const kind = typeof body;
     if (kind === 'function' || kind === 'symbol' || kind === 'bigint') {
       finish(runId, BAD_RESPONSE, 'body must be a JSON value, not a ' + kind);
       return;
     }
-    json = stringify({ status: response.status, headers: response.headers, body });
+    json = stringify({ __proto__: null, status: response.status, headers: response.headers, body });
+    if (typeof json !== 'string') throw new TypeErrorCtor('it serialises to ' + typeof json);
   } catch (error) {
     finish(runId, BAD_RESPONSE, 'the response cannot be serialised as JSON: ' + messageOf(error));
+    return;
+  }
+  if (json.length > ${MAX_RESPONSE_CHARS}) {
+    finish(runId, BAD_RESPONSE, 'the response is ' + json.length + ' characters of JSON, more than the limit of ${MAX_RESPONSE_CHARS}');
+    return;
+  }
+  if (nestsDeeperThan(json, ${MAX_RESPONSE_DEPTH})) {
+    finish(runId, BAD_RESPONSE, 'the response nests arrays and objects deeper than the limit of ${MAX_RESPONSE_DEPTH}');
     return;
   }
   finish(runId, OK, json);
@@ -123,17 +269,22 @@ function send(runId, service, method, path, query, body) {
       reject(new TypeErrorCtor('query must be an object of strings'));
       return;
     }
-    const pending = reflectApply(mapGet, runs, [runId]);
-    if (pending === undefined) {
+    const run = reflectApply(mapGet, runs, [runId]);
+    if (run === undefined) {
       reject(new ErrorCtor('this request has already finished; it can make no more backend calls'));
       return;
     }
+    if (run.calls >= ${BACKEND_CALLS_PER_RUN}) {
+      reject(new RangeErrorCtor('this request has made ${BACKEND_CALLS_PER_RUN} backend calls, the most one request may make'));
+      return;
+    }
+    run.calls += 1;
     const callId = ++nextCallId;
-    reflectApply(mapSet, pending, [callId, [resolve, reject]]);
+    reflectApply(mapSet, run.pending, [callId, [resolve, reject]]);
     try {
       hostCall.applyIgnored(undefined, [runId, callId, { service, method, path, query, body }], COPY_ARGUMENTS);
     } catch (error) {
-      reflectApply(mapDelete, pending, [callId]);
+      reflectApply(mapDelete, run.pending, [callId]);
       reject(new TypeErrorCtor('the backend call cannot be sent: ' + messageOf(error)));
     }
   });
@@ -152,7 +303,7 @@ function formatLogArgument(value) {
   if (typeof value === 'string') return value;
   try {
     const json = stringify(value);
-    return json === undefined ? StringCtor(value) : json;
+    return typeof json === 'string' ? json : StringCtor(value);
   } catch {
     try { return StringCtor(value); } catch { return '[unprintable]'; }
   }
@@ -160,47 +311,51 @@ function formatLogArgument(value) {
 
 function createCtx(runId, serviceNames, wantsLog) {
   const services = {};
-  for (const name of serviceNames) {
-    defineProperty(services, name, { value: serviceClient(runId, name), enumerable: true });
+  for (let i = 0; i < serviceNames.length; i += 1) {
+    defineProperty(services, serviceNames[i], { __proto__: null, value: serviceClient(runId, serviceNames[i]), enumerable: true });
   }
   let logged = 0;
   return freeze({
     services: freeze(services),
     call: (call) => call === null || typeof call !== 'object'
-      ? PromiseCtor.reject(new TypeErrorCtor('ctx.call expects { service, method, path, query?, body? }'))
+      ? reflectApply(promiseReject, PromiseCtor, [new TypeErrorCtor('ctx.call expects { service, method, path, query?, body? }')])
       : send(runId, call.service, call.method, call.path, call.query, call.body),
     log: (...values) => {
       if (!wantsLog || logged > ${LOG_LINES_PER_RUN} || reflectApply(mapGet, runs, [runId]) === undefined) return;
       logged += 1;
-      const line = logged > ${LOG_LINES_PER_RUN}
-        ? '[further log lines of this request were dropped]'
-        : cut(reflectApply(arrayJoin, values.map(formatLogArgument), [' ']), ${LOG_LINE_CHARS});
+      let line = '';
+      if (logged > ${LOG_LINES_PER_RUN}) {
+        line = '[further log lines of this request were dropped]';
+      } else {
+        for (let i = 0; i < values.length && line.length <= ${LOG_LINE_CHARS}; i += 1) {
+          line = (i === 0 ? '' : line + ' ') + formatLogArgument(values[i]);
+        }
+        line = cut(line, ${LOG_LINE_CHARS});
+      }
       hostLog.applyIgnored(undefined, [runId, line]);
     },
   });
 }
 
 function invoke(runId, path, request, serviceNames, wantsLog) {
-  const handler = reflectApply(mapGet, handlers, [path]);
-  reflectApply(mapSet, runs, [runId, new MapCtor()]);
-  let result;
   try {
-    result = handler(request, createCtx(runId, serviceNames, wantsLog));
+    const handler = reflectApply(mapGet, handlers, [path]);
+    reflectApply(mapSet, runs, [runId, { __proto__: null, pending: new MapCtor(), calls: 0 }]);
+    const result = handler(request, createCtx(runId, serviceNames, wantsLog));
+    reflectApply(promiseThen, ownPromise((resolve) => resolve(result)), [
+      (response) => respond(runId, response),
+      (error) => finish(runId, THREW, describe(error)),
+    ]);
   } catch (error) {
     finish(runId, THREW, describe(error));
-    return;
   }
-  reflectApply(promiseThen, new PromiseCtor((resolve) => resolve(result)), [
-    (response) => respond(runId, response),
-    (error) => finish(runId, THREW, describe(error)),
-  ]);
 }
 
 function settle(runId, callId, ok, value) {
-  const pending = reflectApply(mapGet, runs, [runId]);
-  const resolvers = pending === undefined ? undefined : reflectApply(mapGet, pending, [callId]);
+  const run = reflectApply(mapGet, runs, [runId]);
+  const resolvers = run === undefined ? undefined : reflectApply(mapGet, run.pending, [callId]);
   if (resolvers === undefined) return;
-  reflectApply(mapDelete, pending, [callId]);
+  reflectApply(mapDelete, run.pending, [callId]);
   if (ok) resolvers[0](value);
   else resolvers[1](new ErrorCtor(value));
 }

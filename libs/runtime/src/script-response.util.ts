@@ -3,6 +3,12 @@ import type { ScriptResponse } from './script-response.type';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
+/**
+ * Headers that frame the HTTP message or the connection belong to the server: a script that set
+ * content-length or transfer-encoding could make the server's reply disagree with its own framing
+ * and desynchronise the connection (response splitting behind a proxy).
+ */
+const SERVER_OWNED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 
 /**
  * Validates what a handler resolved to, as the JSON text the isolate produced (so nothing live
@@ -28,6 +34,7 @@ export function parseScriptResponse(json: string, scriptPath: string): ScriptRes
     if (!isRecord(headers)) throw bad('headers must be an object of strings');
     for (const [name, headerValue] of Object.entries(headers)) {
       if (!HEADER_NAME.test(name)) throw bad(`header name ${JSON.stringify(name)} is not a valid HTTP header name`);
+      if (SERVER_OWNED_HEADERS.has(name.toLowerCase())) throw bad(`header ${name} is set by the server, not by scripts`);
       if (typeof headerValue !== 'string') throw bad(`header ${name} must be a string, got ${JSON.stringify(headerValue)}`);
       if (HEADER_VALUE_FORBIDDEN.test(headerValue)) throw bad(`header ${name} contains a line break or NUL`);
       checkedHeaders[name] = headerValue;
