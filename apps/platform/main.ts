@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   const gatewayUrl = await gateway.start(config.gatewayPort, config.host);
 
   await seedExample(control.get(CommandBus), control.get(RepositoryReader), engines.eventStore);
+  // The walk-through starts with a curl of the example: say "running" once the gateway serves it.
+  for (const deadline = Date.now() + 15_000; gateway.live.revisionOf(EXAMPLE_REPOSITORY) < 0 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 
   const controlUrl = `http://${config.host}:${config.controlPort}`;
   console.log(`
