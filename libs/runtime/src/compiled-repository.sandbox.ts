@@ -49,7 +49,7 @@ const ERROR_TEXT_CHARS = 4000;
 
 /** The bootstrap's functions, as the host calls them. */
 interface Bridge {
-  invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean) => void>;
+  invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number) => void>;
   settle: ivm.Reference<(runId: number, callId: number, ok: boolean, value: BackendResult | string) => void>;
   abandon: ivm.Reference<(runId: number) => void>;
   register: ivm.Reference<(path: string, namespace: unknown) => string>;
@@ -251,7 +251,7 @@ export class CompiledRepository {
     if (remaining <= 0 || !this.runs.has(run.id)) return; // the timer has fired or is about to
     try {
       this.slice(remaining, () =>
-        this.bridge.invoke.apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined], {
+        this.bridge.invoke.apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined, Date.now() + remaining], {
           arguments: { copy: true },
           timeout: remaining,
         }),
