@@ -157,8 +157,8 @@ describe('version control over Kafka and Cassandra', () => {
     expect(m2.status).toBe(201);
     expect(m2.body.result).toBe('merge');
     heads.merged = m2.body.commit;
-    const detail = await api.request<{ parents: string[] }>('GET', `/v1/repos/${REPO}/commits/${heads.merged}`);
-    expect(detail.body.parents).toHaveLength(2);
+    const detail = await commitDetail(heads.merged ?? '');
+    expect(detail.parents).toHaveLength(2);
     await untilAllServe(heads.merged);
     for (const url of gateways) expect((await call(url)).text).toBe('HEY!!! ada');
   });
@@ -169,8 +169,8 @@ describe('version control over Kafka and Cassandra', () => {
     const revert = await api.request<{ commit: string }>('POST', `/v1/repos/${REPO}/reverts`, { commit: heads.merged, branch: 'main', author, mainline: 1 });
     expect(revert.status).toBe(201);
     heads.reverted = revert.body.commit;
-    const detail = await api.request<{ message: string }>('GET', `/v1/repos/${REPO}/commits/${heads.reverted}`);
-    expect(detail.body.message).toBe(`Revert "Merge louder"\n\nThis reverts commit ${heads.merged}, reversing\nchanges made to ${(await api.request<{ parents: string[] }>('GET', `/v1/repos/${REPO}/commits/${heads.merged}`)).body.parents[0]}.\n`);
+    const detail = await commitDetail(heads.reverted ?? '');
+    expect(detail.message).toBe(`Revert "Merge louder"\n\nThis reverts commit ${heads.merged}, reversing\nchanges made to ${(await commitDetail(heads.merged ?? '')).parents[0]}.\n`);
     await untilAllServe(heads.reverted);
     for (const url of gateways) expect((await call(url)).text).toBe('HEY! ada');
   });
@@ -216,6 +216,17 @@ describe('version control over Kafka and Cassandra', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  /** A commit's detail once the projection has it (the API acknowledges before projecting). */
+  async function commitDetail(sha: string): Promise<{ parents: string[]; message: string }> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const detail = await api.request<{ parents: string[]; message: string }>('GET', `/v1/repos/${REPO}/commits/${sha}`);
+      if (detail.status === 200) return detail.body;
+      if (Date.now() > deadline) throw new Error(`commit ${sha} was not projected: ${detail.text}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 
   async function headOf(branch: string): Promise<string> {
     const list = await api.request<{ branches: { name: string; commit: string }[] }>('GET', `/v1/repos/${REPO}/branches`);
