@@ -9,7 +9,6 @@ import {
   DeleteTagCommand,
   MergeBranchesCommand,
   ProtectBranchCommand,
-  RepositoryNotFoundError,
   RepositoryStreams,
   RevertCommitCommand,
   type CommitResult,
@@ -32,8 +31,7 @@ export class BranchesController {
   @Get('branches')
   @ApiOperation({ summary: 'Branches with their heads, protection and ahead/behind counts against main' })
   async branches(@Param('repo') repo: string) {
-    const state = await this.streams.load(repo);
-    if (state.repository === null) throw new RepositoryNotFoundError(repo);
+    const state = await this.streams.loadExisting(repo);
     return { branches: branchOverview(state) };
   }
 
@@ -62,8 +60,7 @@ export class BranchesController {
   @Get('tags')
   @ApiOperation({ summary: 'Tags and the commits they name' })
   async tags(@Param('repo') repo: string) {
-    const state = await this.streams.load(repo);
-    if (state.repository === null) throw new RepositoryNotFoundError(repo);
+    const state = await this.streams.loadExisting(repo);
     return { tags: [...state.tags].map(([name, commit]) => ({ name, commit })).sort((a, b) => (a.name < b.name ? -1 : 1)) };
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RepositoryNotFoundError, RepositoryStreams, RollbackCommand, RollForwardCommand, servingCommit, type DeploymentResult } from '@dsp/vcs';
+import { RepositoryStreams, RollbackCommand, RollForwardCommand, servingCommit, type DeploymentResult } from '@dsp/vcs';
 import { BearerTokenGuard } from './bearer-token.guard';
 import { RollbackDto, RollForwardDto } from './vcs-requests.dto';
 
@@ -19,8 +19,7 @@ export class DeploymentsController {
   @Get()
   @ApiOperation({ summary: 'The serving commit, whether it is pinned (rolled back), and every deployment: who, when, from, to, why' })
   async deployment(@Param('repo') repo: string) {
-    const state = await this.streams.load(repo);
-    if (state.repository === null) throw new RepositoryNotFoundError(repo);
+    const state = await this.streams.loadExisting(repo);
     return { serving: servingCommit(state), pinned: state.pinned !== null, history: [...state.deployments].reverse() };
   }
 

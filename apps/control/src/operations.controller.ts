@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@n
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { RepositoryNotFoundError, RepositoryStreams, SetQuotasCommand, SwitchEndpointCommand } from '@dsp/vcs';
+import { RepositoryStreams, SetQuotasCommand, SwitchEndpointCommand } from '@dsp/vcs';
 import { BearerTokenGuard } from './bearer-token.guard';
 
 export class SwitchDto {
@@ -74,8 +74,7 @@ export class OperationsController {
   @Get('switches')
   @ApiOperation({ summary: 'What is switched off' })
   async switches(@Param('repo') repo: string) {
-    const state = await this.streams.load(repo);
-    if (state.repository === null) throw new RepositoryNotFoundError(repo);
+    const state = await this.streams.loadExisting(repo);
     return { repository: state.switchedOff.repository ? 'off' : 'on', routesOff: [...state.switchedOff.routes].sort() };
   }
 
@@ -90,8 +89,7 @@ export class OperationsController {
   @Get('quotas')
   @ApiOperation({ summary: "The repository's quotas" })
   async quotas(@Param('repo') repo: string) {
-    const state = await this.streams.load(repo);
-    if (state.repository === null) throw new RepositoryNotFoundError(repo);
+    const state = await this.streams.loadExisting(repo);
     return { quotas: state.quotas };
   }
 

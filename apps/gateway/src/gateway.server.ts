@@ -8,7 +8,8 @@ import { routeKey } from '@dsp/deployment';
 import { Guardrails } from './guardrails';
 import { BackendInsight } from './backend-insight';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { type BackendServices, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
+import type { EndpointDeclarationV1 } from '@dsp/contracts';
+import { type BackendServices, type DeviceRequest, type ScriptLimits, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
 import type { LiveRegistry } from './live-registry';
 import { PREVIEW_HEADER, PreviewError, PreviewRegistry } from './preview-registry';
 
@@ -30,6 +31,15 @@ export interface EdgeLimits {
 }
 
 export const DEFAULT_EDGE_LIMITS: EdgeLimits = { maxBodyBytes: 1024 * 1024, maxUrlBytes: 8 * 1024, maxHeaderBytes: 16 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
+function deviceRequestOf(request: FastifyRequest, path: string, params: Record<string, string>): DeviceRequest {
+  return { method: request.method, path, params, query: request.query as Record<string, string>, headers: request.headers as Record<string, string>, body: request.body ?? null };
+}
+
+/** An endpoint's declared limits, with the platform's defaults for what it leaves out. */
+function limitsOf(endpoint: EndpointDeclarationV1): ScriptLimits {
+  return { timeoutMs: endpoint.timeoutMs ?? DEFAULT_SCRIPT_LIMITS.timeoutMs, memoryMb: endpoint.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb };
+}
 
 export function createGatewayServer(
   registry: LiveRegistry,
@@ -88,8 +98,8 @@ export function createGatewayServer(
     const started = process.hrtime.bigint();
     const endpointLabel = `${endpoint.method} ${endpoint.path}`;
     reply.header('X-DSP-Commit', repository.entry.commit);
-    const deviceRequest = { method: request.method, path, params, query: request.query as Record<string, string>, headers: request.headers as Record<string, string>, body: request.body ?? null };
-    const limits = { timeoutMs: endpoint.timeoutMs ?? DEFAULT_SCRIPT_LIMITS.timeoutMs, memoryMb: endpoint.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb };
+    const deviceRequest = deviceRequestOf(request, path, params);
+    const limits = limitsOf(endpoint);
     try {
       let response;
       try {
@@ -132,9 +142,7 @@ export function createGatewayServer(
         return reply.status(404).send({ error: { code: 'no-such-endpoint', message: `${repository}@${branch} does not serve ${request.method} ${path}` } });
       }
       reply.header('X-DSP-Commit', preview.entry.commit).header('X-DSP-Preview', `${repository}@${branch}`);
-      const deviceRequest = { method: request.method, path, params: found.params, query: request.query as Record<string, string>, headers: request.headers as Record<string, string>, body: request.body ?? null };
-      const limits = { timeoutMs: found.endpoint.timeoutMs ?? DEFAULT_SCRIPT_LIMITS.timeoutMs, memoryMb: found.endpoint.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb };
-      const response = await preview.compiled.run(found.endpoint.script, deviceRequest, services, limits);
+      const response = await preview.compiled.run(found.endpoint.script, deviceRequestOf(request, path, found.params), services, limitsOf(found.endpoint));
       return reply.status(response.status).headers(response.headers).send(response.body);
     } catch (error) {
       if (error instanceof PreviewError) return reply.status(error.status).send({ error: { code: error.code, message: error.message } });

@@ -6,11 +6,11 @@ import { Injectable } from '@nestjs/common';
 import type { BranchMovedV1, CommitCreatedV1, EventEnvelope, RepositoryEventV1 } from '@dsp/contracts';
 import { EventRelay } from '@dsp/event-log';
 import { WrongExpectedRevisionError } from '@dsp/store';
-import { CommitContentPolicy } from './commit-content.policy';
+import { CommitContentPolicy, type ContentVerdict } from './commit-content.policy';
 import type { CommitDraft } from './commit-draft';
 import { sealCommit, type CommitMeta } from './commit-sealer';
 import { decideCommit } from './repository.decider';
-import type { RepositoryState } from './repository.state';
+import { contentsAt, contentsOf, type RepositoryState } from './repository.state';
 import { RepositoryStreams } from './repository-streams';
 import { InvalidCommitError, StaleParentError } from './vcs.errors';
 
@@ -31,61 +31,66 @@ export class CommitWriter {
   ) {}
 
   async write(state: RepositoryState, repository: string, branch: string, meta: CommitMeta, draft: CommitDraft, reason: BranchMovedV1['reason']): Promise<CommitResult> {
-    const baseFiles = new Map([...(draft.base?.files ?? new Map<string, { content: string }>())].map(([path, file]) => [path, file.content]));
-    const verdict = await this.policy.check({ repository, branch, files: draft.files, baseFiles, quotas: state.quotas });
-    if (verdict.problems.length > 0) {
-      await verdict.settle(false);
-      throw new InvalidCommitError(verdict.problems);
-    }
-    let appended = false;
-    try {
-      const sealed = await sealCommit(meta, draft);
-      const events = decideCommit(state, { repository, branch, parent: meta.parent }, draft, sealed, reason);
-      await this.append(state, repository, events);
-      appended = true;
-      await verdict.settle(true);
-      const created = events[0]?.data as CommitCreatedV1;
-      const base = draft.base?.files;
-      return {
-        commit: sealed.commit,
-        tree: sealed.tree,
-        parents: sealed.parents,
-        branch,
-        changes: [
-          ...created.written.map((f) => ({ path: f.path, status: base?.has(f.path) ? ('modified' as const) : ('added' as const) })),
-          ...created.deleted.map((path) => ({ path, status: 'deleted' as const })),
-        ],
-      };
-    } catch (error) {
-      if (!appended) await verdict.settle(false);
-      if (error instanceof WrongExpectedRevisionError) {
-        const fresh = await this.streams.load(repository);
-        throw new StaleParentError(branch, meta.parent, fresh.branches.get(branch)?.head ?? null);
-      }
-      throw error;
-    }
+    const verdict = await this.policy.check({ repository, branch, files: draft.files, baseFiles: contentsOf(draft.base?.files), quotas: state.quotas });
+    const { sealed, created } = await this.staleParentAware(repository, branch, meta.parent, () =>
+      this.appendChecked(verdict, async () => {
+        const sealed = await sealCommit(meta, draft);
+        const events = decideCommit(state, { repository, branch, parent: meta.parent }, draft, sealed, reason);
+        await this.append(state, repository, events);
+        return { sealed, created: events[0]?.data as CommitCreatedV1 };
+      }),
+    );
+    const base = draft.base?.files;
+    return {
+      commit: sealed.commit,
+      tree: sealed.tree,
+      parents: sealed.parents,
+      branch,
+      changes: [
+        ...created.written.map((f) => ({ path: f.path, status: base?.has(f.path) ? ('modified' as const) : ('added' as const) })),
+        ...created.deleted.map((path) => ({ path, status: 'deleted' as const })),
+      ],
+    };
   }
 
   /** Moves a branch to an existing commit (fast-forward) after the same content checks as a commit. */
   async moveBranch(state: RepositoryState, repository: string, branch: string, to: string, reason: BranchMovedV1['reason']): Promise<void> {
     const from = state.branches.get(branch)?.head ?? null;
-    const contents = (commit: string | null) => new Map([...(commit ? (state.commits.get(commit)?.files ?? []) : [])].map(([path, file]) => [path, file.content]));
-    const verdict = await this.policy.check({ repository, branch, files: contents(to), baseFiles: contents(from), quotas: state.quotas });
+    const verdict = await this.policy.check({ repository, branch, files: contentsAt(state, to), baseFiles: contentsAt(state, from), quotas: state.quotas });
+    await this.staleParentAware(repository, branch, from, () =>
+      this.appendChecked(verdict, () => this.append(state, repository, [{ type: 'BranchMoved', data: { repository, branch, from, to, reason } }])),
+    );
+  }
+
+  /**
+   * Runs `work` (which appends) only if the content verdict has no problems, and tells the verdict
+   * whether it did, so reservations made by the check (route claims) are kept or undone.
+   */
+  async appendChecked<T>(verdict: ContentVerdict, work: () => Promise<T>): Promise<T> {
     if (verdict.problems.length > 0) {
       await verdict.settle(false);
       throw new InvalidCommitError(verdict.problems);
     }
+    let result: T;
     try {
-      await this.append(state, repository, [{ type: 'BranchMoved', data: { repository, branch, from, to, reason } }]);
+      result = await work();
     } catch (error) {
       await verdict.settle(false);
-      if (error instanceof WrongExpectedRevisionError) {
-        const fresh = await this.streams.load(repository);
-        throw new StaleParentError(branch, from, fresh.branches.get(branch)?.head ?? null);
-      }
       throw error;
     }
     await verdict.settle(true);
+    return result;
+  }
+
+  /** A lost compare-and-swap on the stream becomes a stale-parent error naming the branch's head now. */
+  private async staleParentAware<T>(repository: string, branch: string, expected: string | null, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      const fresh = await this.streams.load(repository);
+      throw new StaleParentError(branch, expected, fresh.branches.get(branch)?.head ?? null);
+    }
   }
 
   /** Appends events that need no content checks (branch moves, tags, deployment pins). */

@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'cassandra-driver';
 import { EmbeddedEventLog, EventRelay } from '@dsp/event-log';
 import { openCassandraStorage, type StorageEngines } from '@dsp/store';
-import { cassandraContactPoints, randomName } from '@dsp/testing';
+import { AllowAllContentPolicy, cassandraContactPoints, randomName } from '@dsp/testing';
 import { CommitChangesCommand } from './commit-changes.command';
 import { CommitChangesHandler } from './commit-changes.handler';
-import { CommitContentPolicy, type ContentVerdict } from './commit-content.policy';
 import { CommitWriter } from './commit-writer';
 import { CreateRepositoryCommand } from './create-repository.command';
 import { CreateRepositoryHandler } from './create-repository.handler';
@@ -21,15 +20,6 @@ import { StaleParentError } from './vcs.errors';
 const WRITERS = 10;
 const COMMITS_EACH = 100;
 const AUTHOR = { name: 'Writer', email: 'writer@example.com' };
-
-class AllowEverything extends CommitContentPolicy {
-  async check(): Promise<ContentVerdict> {
-    return { problems: [], settle: async () => undefined };
-  }
-  async checkDeployment(): Promise<ContentVerdict> {
-    return { problems: [], settle: async () => undefined };
-  }
-}
 
 describe('concurrent writers on one branch (Cassandra)', () => {
   let storage: StorageEngines & { client: Client };
@@ -53,7 +43,7 @@ describe('concurrent writers on one branch (Cassandra)', () => {
     const relay = new EventRelay(storage.eventStore, new EmbeddedEventLog());
     await new CreateRepositoryHandler(new RepositoryStreams(storage.eventStore), relay).execute(new CreateRepositoryCommand('race'));
     const seedStreams = new RepositoryStreams(storage.eventStore);
-    const seed = new CommitChangesHandler(seedStreams, new CommitWriter(seedStreams, new AllowEverything(), relay));
+    const seed = new CommitChangesHandler(seedStreams, new CommitWriter(seedStreams, new AllowAllContentPolicy(), relay));
     const base = (await seed.execute(new CommitChangesCommand('race', 'main', null, 'Base', AUTHOR, [{ path: 'README', content: 'race\n' }]))).commit;
 
     const accepted: { writer: number; commit: string; parent: string }[] = [];
@@ -62,7 +52,7 @@ describe('concurrent writers on one branch (Cassandra)', () => {
     await Promise.all(
       Array.from({ length: WRITERS }, async (_, writer) => {
         const streams = new RepositoryStreams(storage.eventStore); // one "control node" each
-        const handler = new CommitChangesHandler(streams, new CommitWriter(streams, new AllowEverything(), relay));
+        const handler = new CommitChangesHandler(streams, new CommitWriter(streams, new AllowAllContentPolicy(), relay));
         for (let n = 0; n < COMMITS_EACH; ) {
           const parent = (await streams.load('race')).branches.get('main')?.head ?? null;
           try {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { repositoryStream, type EventEnvelope, type RepositoryEventV1 } from '@dsp/contracts';
 import { EventStore } from '@dsp/store';
-import { emptyRepositoryState, evolve, type RepositoryState } from './repository.state';
+import { emptyRepositoryState, evolve, requireRepository, type RepositoryState } from './repository.state';
 
 /**
  * Loads repository state by folding its stream. Folded states are cached and only the events
@@ -18,6 +18,13 @@ export class RepositoryStreams {
     const events = await this.store.read(repositoryStream(repository), cached.revision + 1);
     const state = events.reduce((s, e) => evolve(s, toRepositoryEvent(e)), cached);
     if (state.repository !== null) this.cache.set(repository, state);
+    return state;
+  }
+
+  /** Like load, but a repository that does not exist is a repository-not-found error. */
+  async loadExisting(repository: string): Promise<RepositoryState> {
+    const state = await this.load(repository);
+    requireRepository(state, repository);
     return state;
   }
 

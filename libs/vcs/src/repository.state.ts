@@ -1,4 +1,5 @@
 import type { GitIdentityV1, RepositoryEventV1, RepositoryQuotasV1 } from '@dsp/contracts';
+import { RepositoryNotFoundError } from './vcs.errors';
 
 export interface FileState {
   blob: string;
@@ -168,6 +169,21 @@ function appended(records: readonly DeploymentRecord[], record: DeploymentRecord
 
 export function fold(events: RepositoryEventV1[], from: RepositoryState = emptyRepositoryState()): RepositoryState {
   return events.reduce(evolve, from);
+}
+
+/** File contents of a commit's files (or of no commit: empty). */
+export function contentsOf(files: ReadonlyMap<string, FileState> | undefined): Map<string, string> {
+  return new Map([...(files ?? [])].map(([path, file]) => [path, file.content]));
+}
+
+/** File contents of a commit, by id (null: the empty tree). */
+export function contentsAt(state: RepositoryState, commit: string | null): Map<string, string> {
+  return contentsOf(commit ? state.commits.get(commit)?.files : undefined);
+}
+
+/** Throws repository-not-found unless the stream holds a repository. */
+export function requireRepository(state: RepositoryState, repository: string): void {
+  if (state.repository === null) throw new RepositoryNotFoundError(repository);
 }
 
 /** The commit production serves: the pinned one, else the head of main. */

@@ -1,22 +1,17 @@
 /** Pure decisions about branches and tags. */
 import type { RepositoryEventV1 } from '@dsp/contracts';
 import { BRANCH_NAME_PATTERN } from '../limits.constant';
-import type { RepositoryState } from '../repository.state';
+import { requireRepository, type RepositoryState } from '../repository.state';
 import { resolveInState } from '../state-revision.util';
 import {
   BranchExistsError,
   BranchNotFoundError,
   BranchProtectedError,
   InvalidCommitError,
-  RepositoryNotFoundError,
   TagExistsError,
   TagNotFoundError,
 } from '../vcs.errors';
 import type { CreateBranchCommand, CreateTagCommand, DeleteBranchCommand, DeleteTagCommand, ProtectBranchCommand } from './branch.commands';
-
-function requireRepository(state: RepositoryState, repository: string): void {
-  if (state.repository === null) throw new RepositoryNotFoundError(repository);
-}
 
 function checkRefName(kind: 'branch' | 'tag', name: string): void {
   if (!BRANCH_NAME_PATTERN.test(name) || name.includes('..') || name.endsWith('/') || name.endsWith('.lock') || name.includes('//')) {

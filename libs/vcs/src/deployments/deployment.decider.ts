@@ -1,8 +1,8 @@
 import type { RepositoryEventV1 } from '@dsp/contracts';
 import { isAncestor } from '../commit-graph.util';
-import { servingCommit, type RepositoryState } from '../repository.state';
+import { requireRepository, servingCommit, type RepositoryState } from '../repository.state';
 import { resolveInState } from '../state-revision.util';
-import { NotDeployableError, RepositoryNotFoundError, VcsError } from '../vcs.errors';
+import { NotDeployableError, VcsError } from '../vcs.errors';
 import type { RollbackCommand, RollForwardCommand } from './deployment.commands';
 
 function deployableTarget(state: RepositoryState, revision: string): string {
@@ -18,7 +18,7 @@ function requireReason(reason: string): void {
 }
 
 export function decideRollback(state: RepositoryState, command: RollbackCommand): RepositoryEventV1[] {
-  if (state.repository === null) throw new RepositoryNotFoundError(command.repository);
+  requireRepository(state, command.repository);
   requireReason(command.reason);
   const commit = deployableTarget(state, command.to);
   const previous = servingCommit(state);
@@ -27,7 +27,7 @@ export function decideRollback(state: RepositoryState, command: RollbackCommand)
 }
 
 export function decideRollForward(state: RepositoryState, command: RollForwardCommand): RepositoryEventV1[] {
-  if (state.repository === null) throw new RepositoryNotFoundError(command.repository);
+  requireRepository(state, command.repository);
   requireReason(command.reason);
   const previous = servingCommit(state);
   if (command.to !== undefined) {

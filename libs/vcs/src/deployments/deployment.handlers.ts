@@ -2,10 +2,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { RepositoryEventV1 } from '@dsp/contracts';
 import { CommitContentPolicy } from '../commit-content.policy';
 import { CommitWriter } from '../commit-writer';
-import { contents } from '../merges/merge-branches.handler';
-import { servingCommit, type RepositoryState } from '../repository.state';
+import { contentsAt, servingCommit, type RepositoryState } from '../repository.state';
 import { RepositoryStreams } from '../repository-streams';
-import { InvalidCommitError } from '../vcs.errors';
 import { RollbackCommand, RollForwardCommand, type DeploymentResult } from './deployment.commands';
 import { decideRollback, decideRollForward } from './deployment.decider';
 
@@ -20,18 +18,8 @@ async function deploy(
   const events = decide(state);
   const pinned = events.find((e) => e.type === 'DeploymentPinned');
   const target = pinned?.type === 'DeploymentPinned' ? pinned.data.commit : state.branches.get('main')?.head ?? null;
-  const verdict = await policy.checkDeployment(repository, contents(state, target));
-  if (verdict.problems.length > 0) {
-    await verdict.settle(false);
-    throw new InvalidCommitError(verdict.problems);
-  }
-  try {
-    await writer.append(state, repository, events);
-  } catch (error) {
-    await verdict.settle(false);
-    throw error;
-  }
-  await verdict.settle(true);
+  const verdict = await policy.checkDeployment(repository, contentsAt(state, target));
+  await writer.appendChecked(verdict, () => writer.append(state, repository, events));
   const after = await streams.load(repository);
   return { serving: servingCommit(after), previous: servingCommit(state), pinned: after.pinned !== null };
 }

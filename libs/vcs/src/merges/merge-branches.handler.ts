@@ -2,11 +2,11 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { draftFromFiles } from '../commit-draft';
 import { isAncestor, mergeBase, onFirstParentChain } from '../commit-graph.util';
 import { CommitWriter } from '../commit-writer';
-import type { RepositoryState } from '../repository.state';
+import { contentsAt, requireRepository } from '../repository.state';
 import { RepositoryStreams } from '../repository-streams';
 import { resolveInState } from '../state-revision.util';
 import { mergeFiles } from '../three-way-merge.adapter';
-import { BranchNotFoundError, MergeConflictError, RepositoryNotFoundError, StaleParentError } from '../vcs.errors';
+import { BranchNotFoundError, MergeConflictError, StaleParentError } from '../vcs.errors';
 import { MergeBranchesCommand, type MergeResult } from './merge-branches.command';
 
 @CommandHandler(MergeBranchesCommand)
@@ -18,7 +18,7 @@ export class MergeBranchesHandler implements ICommandHandler<MergeBranchesComman
 
   async execute(command: MergeBranchesCommand): Promise<MergeResult> {
     const state = await this.streams.load(command.repository);
-    if (state.repository === null) throw new RepositoryNotFoundError(command.repository);
+    requireRepository(state, command.repository);
     const target = state.branches.get(command.target);
     if (!target) throw new BranchNotFoundError(command.repository, command.target);
     const { options } = command;
@@ -33,7 +33,7 @@ export class MergeBranchesHandler implements ICommandHandler<MergeBranchesComman
       return result('fast-forward', source);
     }
     const base = mergeBase(state, target.head, source);
-    const outcome = mergeFiles(contents(state, base), contents(state, target.head), contents(state, source));
+    const outcome = mergeFiles(contentsAt(state, base), contentsAt(state, target.head), contentsAt(state, source));
     if (!outcome.ok) {
       if (dryRun) return result('conflict', null, outcome.conflicts);
       throw new MergeConflictError(command.source, command.target, outcome.conflicts);
@@ -58,9 +58,4 @@ export class MergeBranchesHandler implements ICommandHandler<MergeBranchesComman
     );
     return result('merge', written.commit);
   }
-}
-
-export function contents(state: RepositoryState, commit: string | null): Map<string, string> {
-  const files = commit ? state.commits.get(commit)?.files : undefined;
-  return new Map([...(files ?? [])].map(([path, file]) => [path, file.content]));
 }

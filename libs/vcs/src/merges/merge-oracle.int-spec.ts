@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedEventLog, EventRelay } from '@dsp/event-log';
 import { EmbeddedEventStore } from '@dsp/store';
+import { AllowAllContentPolicy } from '@dsp/testing';
 import { CreateBranchHandler } from '../branches/branches.handlers';
 import { CreateBranchCommand } from '../branches/branch.commands';
 import { CommitChangesCommand, type FileChange } from '../commit-changes.command';
 import { CommitChangesHandler } from '../commit-changes.handler';
-import { CommitContentPolicy, type ContentVerdict } from '../commit-content.policy';
 import { CommitWriter } from '../commit-writer';
 import { CreateRepositoryCommand } from '../create-repository.command';
 import { CreateRepositoryHandler } from '../create-repository.handler';
@@ -30,22 +30,13 @@ const T0 = 1_700_000_000;
 const lines = (n: number, edit: Record<number, string> = {}): string =>
   Array.from({ length: n }, (_, i) => edit[i + 1] ?? `line ${i + 1}`).join('\n') + '\n';
 
-class AllowEverything extends CommitContentPolicy {
-  async check(): Promise<ContentVerdict> {
-    return { problems: [], settle: async () => undefined };
-  }
-  async checkDeployment(): Promise<ContentVerdict> {
-    return { problems: [], settle: async () => undefined };
-  }
-}
-
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 describe('merges and reverts against git', () => {
   const store = new EmbeddedEventStore(null);
   const streams = new RepositoryStreams(store);
-  const writer = new CommitWriter(streams, new AllowEverything(), new EventRelay(store, new EmbeddedEventLog()));
+  const writer = new CommitWriter(streams, new AllowAllContentPolicy(), new EventRelay(store, new EmbeddedEventLog()));
   const commit = new CommitChangesHandler(streams, writer);
   const merge = new MergeBranchesHandler(streams, writer);
   const revert = new RevertCommitHandler(streams, writer);

@@ -1,11 +1,11 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { draftFromFiles } from '../commit-draft';
 import { CommitWriter, type CommitResult } from '../commit-writer';
+import { contentsAt, requireRepository } from '../repository.state';
 import { RepositoryStreams } from '../repository-streams';
 import { resolveInState, subjectOf } from '../state-revision.util';
 import { mergeFiles } from '../three-way-merge.adapter';
-import { BranchNotFoundError, RepositoryNotFoundError, RevertConflictError, StaleParentError, VcsError } from '../vcs.errors';
-import { contents } from './merge-branches.handler';
+import { BranchNotFoundError, RevertConflictError, StaleParentError, VcsError } from '../vcs.errors';
 import { RevertCommitCommand } from './revert-commit.command';
 
 /** git revert: a three-way merge of the branch head with the commit's parent, based on the commit. */
@@ -18,7 +18,7 @@ export class RevertCommitHandler implements ICommandHandler<RevertCommitCommand,
 
   async execute(command: RevertCommitCommand): Promise<CommitResult> {
     const state = await this.streams.load(command.repository);
-    if (state.repository === null) throw new RepositoryNotFoundError(command.repository);
+    requireRepository(state, command.repository);
     const branch = state.branches.get(command.branch);
     if (!branch) throw new BranchNotFoundError(command.repository, command.branch);
     const { options } = command;
@@ -36,7 +36,7 @@ export class RevertCommitHandler implements ICommandHandler<RevertCommitCommand,
     } else if (options.mainline !== undefined) {
       throw new VcsError('invalid-mainline', `${reverted} is not a merge commit; mainline applies to merge commits only`);
     }
-    const outcome = mergeFiles(contents(state, reverted), contents(state, branch.head), contents(state, parent));
+    const outcome = mergeFiles(contentsAt(state, reverted), contentsAt(state, branch.head), contentsAt(state, parent));
     if (!outcome.ok) throw new RevertConflictError(reverted, command.branch, outcome.conflicts);
     const draft = draftFromFiles(state, branch.head, outcome.files);
     if (draft.written.length === 0 && draft.deleted.length === 0) {

@@ -1,7 +1,7 @@
 /** Self-protection decisions: kill switches and quotas are events, so they are audited and propagate like code. */
 import type { RepositoryEventV1 } from '@dsp/contracts';
-import type { RepositoryState } from '../repository.state';
-import { RepositoryNotFoundError, VcsError } from '../vcs.errors';
+import { requireRepository, type RepositoryState } from '../repository.state';
+import { VcsError } from '../vcs.errors';
 import type { SetQuotasCommand, SwitchEndpointCommand } from './operations.commands';
 
 /** Route identity as the registry keys it: method and path shape, parameter names dropped. */
@@ -12,7 +12,7 @@ export function switchRouteKey(route: string): string {
 }
 
 export function decideSwitch(state: RepositoryState, command: SwitchEndpointCommand): RepositoryEventV1[] {
-  if (state.repository === null) throw new RepositoryNotFoundError(command.repository);
+  requireRepository(state, command.repository);
   if (!command.reason.trim()) throw new VcsError('reason-required', 'say why (reason): switches are audited');
   const route = command.route === null ? null : switchRouteKey(command.route);
   const off = route === null ? state.switchedOff.repository : state.switchedOff.routes.has(route);
@@ -28,7 +28,7 @@ const QUOTA_LIMITS = {
 } as const;
 
 export function decideQuotas(state: RepositoryState, command: SetQuotasCommand): RepositoryEventV1[] {
-  if (state.repository === null) throw new RepositoryNotFoundError(command.repository);
+  requireRepository(state, command.repository);
   const quotas = Object.fromEntries(Object.entries(command.quotas).filter(([, value]) => value !== undefined && value !== null));
   for (const [name, value] of Object.entries(quotas)) {
     const range = QUOTA_LIMITS[name as keyof typeof QUOTA_LIMITS];
