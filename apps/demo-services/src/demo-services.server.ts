@@ -3,6 +3,7 @@
  * Real HTTP on loopback, so scripts exercise the same backend path as in production.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { BackendServiceSettings } from '@dsp/config';
 
 const titles = [
   { id: '1', name: 'The Orbit', year: 2021, genre: 'sci-fi' },
@@ -31,11 +32,11 @@ export function createDemoServices(): FastifyInstance {
   return app;
 }
 
-/** The DSP_SERVICES value that points scripts at these services. */
-export function demoServicesConfig(baseUrl: string): Record<string, { baseUrl: string; timeoutMs: number }> {
-  return {
-    catalog: { baseUrl: `${baseUrl}/catalog`, timeoutMs: 2000 },
-    ratings: { baseUrl: `${baseUrl}/ratings`, timeoutMs: 2000 },
-    profiles: { baseUrl: `${baseUrl}/profiles`, timeoutMs: 2000 },
-  };
+/**
+ * The services config that points scripts at these services. They listen on the platform's own host
+ * (loopback by default), so they are allowed onto the private network explicitly.
+ */
+export function demoServicesConfig(baseUrl: string): Record<string, BackendServiceSettings> {
+  const service = (path: string): BackendServiceSettings => ({ baseUrl: `${baseUrl}/${path}`, allowPrivateNetwork: true });
+  return { catalog: service('catalog'), ratings: service('ratings'), profiles: service('profiles') };
 }

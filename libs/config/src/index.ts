@@ -1,1 +1,2 @@
+export * from './backend-services.config';
 export * from './platform.config';

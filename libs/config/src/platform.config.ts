@@ -1,3 +1,5 @@
+import { type BackendServiceConfig, loadBackendServices } from './backend-services.config';
+
 /** Process configuration, read once from the environment. Every knob is documented in the README. */
 export interface PlatformConfig {
   /** 'distributed' when Kafka and Cassandra are configured, else 'embedded'. */
@@ -16,8 +18,8 @@ export interface PlatformConfig {
     replication: Record<string, string | number>;
     consistency: string;
   };
-  /** Backend services scripts may call: name -> base URL. */
-  services: Record<string, { baseUrl: string; timeoutMs: number }>;
+  /** Backend services scripts may call, by name (DSP_SERVICES_FILE or DSP_SERVICES). */
+  services: Record<string, BackendServiceConfig>;
   logLevel: string;
 }
 
@@ -51,7 +53,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
         : { class: 'SimpleStrategy', replication_factor: 1 },
       consistency: env.DSP_CASSANDRA_CONSISTENCY ?? 'localQuorum',
     },
-    services: parseServices(env.DSP_SERVICES),
+    services: loadBackendServices(env),
     logLevel: env.DSP_LOG_LEVEL ?? 'info',
   };
 }
@@ -65,15 +67,4 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got '${value}'`);
   return parsed;
-}
-
-/** DSP_SERVICES: `catalog=http://127.0.0.1:7071/catalog,ratings=http://...` */
-function parseServices(value: string | undefined): PlatformConfig['services'] {
-  const services: PlatformConfig['services'] = {};
-  for (const pair of list(value)) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new Error(`DSP_SERVICES entries look like name=url, got '${pair}'`);
-    services[pair.slice(0, eq)] = { baseUrl: pair.slice(eq + 1), timeoutMs: 2000 };
-  }
-  return services;
 }

@@ -1,4 +1,12 @@
-export type BackendCallErrorCode = 'backend-unknown-service' | 'backend-bad-path' | 'backend-timeout' | 'backend-unreachable';
+export type BackendCallErrorCode =
+  | 'backend-unknown-service'
+  | 'backend-method-not-allowed'
+  | 'backend-bad-path'
+  | 'backend-bad-body'
+  | 'backend-address-refused'
+  | 'backend-timeout'
+  | 'backend-unreachable'
+  | 'backend-response-too-large';
 
 /** A backend call that produced no HTTP answer. Its message is what the calling script sees. */
 export class BackendCallError extends Error {

@@ -5,6 +5,8 @@ export interface BackendCall {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
+  /** The script's own deadline for this call; it can only shorten the service's configured timeout. */
+  timeoutMs?: number;
 }
 
 /** Any status (4xx and 5xx included) is a result handed back to the script, not an error. */

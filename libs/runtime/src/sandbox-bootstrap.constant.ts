@@ -261,7 +261,7 @@ function respond(runId, response) {
   finish(runId, OK, json);
 }
 
-function send(runId, service, method, path, query, body) {
+function send(runId, service, method, path, query, body, timeoutMs) {
   return new PromiseCtor((resolve, reject) => {
     if (typeof service !== 'string' || typeof method !== 'string' || typeof path !== 'string') {
       reject(new TypeErrorCtor('a backend call needs a string service, method and path'));
@@ -269,6 +269,10 @@ function send(runId, service, method, path, query, body) {
     }
     if (query !== undefined && (query === null || typeof query !== 'object')) {
       reject(new TypeErrorCtor('query must be an object of strings'));
+      return;
+    }
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+      reject(new TypeErrorCtor('timeoutMs must be a positive number of milliseconds'));
       return;
     }
     const run = reflectApply(mapGet, runs, [runId]);
@@ -284,7 +288,7 @@ function send(runId, service, method, path, query, body) {
     const callId = ++nextCallId;
     reflectApply(mapSet, run.pending, [callId, [resolve, reject]]);
     try {
-      hostCall.applyIgnored(undefined, [runId, callId, { service, method, path, query, body }], COPY_ARGUMENTS);
+      hostCall.applyIgnored(undefined, [runId, callId, { service, method, path, query, body, timeoutMs }], COPY_ARGUMENTS);
     } catch (error) {
       reflectApply(mapDelete, run.pending, [callId]);
       reject(new TypeErrorCtor('the backend call cannot be sent: ' + messageOf(error)));
@@ -294,10 +298,10 @@ function send(runId, service, method, path, query, body) {
 
 function serviceClient(runId, service) {
   return freeze({
-    get: (path, options) => send(runId, service, 'GET', path, options?.query, undefined),
-    delete: (path, options) => send(runId, service, 'DELETE', path, options?.query, undefined),
-    post: (path, body, options) => send(runId, service, 'POST', path, options?.query, body),
-    put: (path, body, options) => send(runId, service, 'PUT', path, options?.query, body),
+    get: (path, options) => send(runId, service, 'GET', path, options?.query, undefined, options?.timeoutMs),
+    delete: (path, options) => send(runId, service, 'DELETE', path, options?.query, undefined, options?.timeoutMs),
+    post: (path, body, options) => send(runId, service, 'POST', path, options?.query, body, options?.timeoutMs),
+    put: (path, body, options) => send(runId, service, 'PUT', path, options?.query, body, options?.timeoutMs),
   });
 }
 
@@ -321,7 +325,7 @@ function createCtx(runId, serviceNames, wantsLog) {
     services: freeze(services),
     call: (call) => call === null || typeof call !== 'object'
       ? reflectApply(promiseReject, PromiseCtor, [new TypeErrorCtor('ctx.call expects { service, method, path, query?, body? }')])
-      : send(runId, call.service, call.method, call.path, call.query, call.body),
+      : send(runId, call.service, call.method, call.path, call.query, call.body, call.timeoutMs),
     log: (...values) => {
       if (!wantsLog || logged > ${LOG_LINES_PER_RUN} || reflectApply(mapGet, runs, [runId]) === undefined) return;
       logged += 1;

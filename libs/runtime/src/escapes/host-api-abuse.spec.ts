@@ -148,7 +148,7 @@ describe('abuse of the host API', () => {
     ['\\\\169.254.169.254\\latest', "path '\\\\169.254.169.254\\latest' leaves service catalog"],
     ['file:///etc/passwd', "path 'file:///etc/passwd' leaves service catalog"],
   ])('a backend path %s that tries to leave the service: refused before any request is sent', async (path, message) => {
-    const services = new HttpBackendServices({ catalog: { baseUrl } });
+    const services = new HttpBackendServices({ catalog: { baseUrl, allowPrivateNetwork: true } });
     const before = reached.length;
     const { attack, outcome } = await attackWith(`export default async (request, ctx) => ({ status: 200, body: await ctx.services.catalog.get(${JSON.stringify(path)}).then(() => 'sent', (e) => e.message) });`, {
       services,
@@ -162,7 +162,7 @@ describe('abuse of the host API', () => {
   });
 
   it('a path that stays inside the service is sent as is (the traversal guard is not a blanket refusal)', async () => {
-    const services = new HttpBackendServices({ catalog: { baseUrl } });
+    const services = new HttpBackendServices({ catalog: { baseUrl, allowPrivateNetwork: true } });
     const before = reached.length;
     const { attack, outcome } = await attackWith(`export default async (request, ctx) => ({ status: 200, body: (await ctx.services.catalog.get('/movies/../shows/1', { query: { q: 'a/b' } })).body });`, {
       services,
@@ -176,7 +176,7 @@ describe('abuse of the host API', () => {
   });
 
   it('request smuggling through the method (CRLF, CONNECT, TRACE): nothing reaches the backend', async () => {
-    const services = new HttpBackendServices({ catalog: { baseUrl } });
+    const services = new HttpBackendServices({ catalog: { baseUrl, allowPrivateNetwork: true } });
     const before = reached.length;
     const { attack, outcome } = await attackWith(
       `export default async (request, ctx) => ({ status: 200, body: await Promise.all(['GET /admin HTTP/1.1\\r\\nX: y', 'CONNECT', 'TRACE'].map((method) => ctx.call({ service: 'catalog', method, path: '/x' }).then(() => 'sent', () => 'refused'))) });`,
