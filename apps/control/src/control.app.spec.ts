@@ -132,7 +132,8 @@ describe('management API', () => {
       removed: [{ method: 'GET', path: '/d/b', script: 'b.js' }],
       changed: [{ method: 'GET', path: '/d/a', changes: ['script-content'] }],
     });
-    expect((await call('GET', `/v1/repos/diffs/diff?from=main~1&to=main&format=xml`)).status).toBe(400);
+    // Reads resolve `main` from the projection, which moves the branch after recording the commit.
+    await expectEventually(async () => expect((await call('GET', `/v1/repos/diffs/diff?from=main~1&to=main&format=xml`)).status).toBe(400), { timeoutMs: 3000 });
   });
 
   it('resolves tags like branches: files and diffs at a tag', async () => {
@@ -142,5 +143,19 @@ describe('management API', () => {
     const diff = await call('GET', '/v1/repos/diffs/diff?from=v1&to=main&format=json');
     expect((diff.body.files as { path: string }[]).map((f) => f.path)).toEqual(['dsp.json', 'lib/v.js']);
     expect((await call('POST', '/v1/repos/diffs/tags', { name: 'v1', revision: 'main' })).body.error?.code).toBe('tag-exists');
+  });
+
+  it('refuses a TypeScript syntax error with 422 naming line and column, and commits a type error', async () => {
+    expect((await call('POST', '/v1/repos', { name: 'typed' })).status).toBe(201);
+    const manifest = { path: 'dsp.json', content: JSON.stringify({ endpoints: [{ method: 'GET', path: '/typed/hello', script: 'hello.ts' }] }) };
+    const commit = (source: string) =>
+      call('POST', '/v1/repos/typed/commits', { branch: 'main', parent: null, message: 'ts', author, changes: [manifest, { path: 'hello.ts', content: source }] });
+
+    const broken = await commit("type Reply = { status: number };\n\nexport default async (): Promise<Reply> => {\n  return { status: 200 ;\n};\n");
+    expect(broken.status).toBe(422);
+    expect(broken.body.error?.details?.problems).toEqual([{ path: 'hello.ts', line: 4, column: 24, message: "SyntaxError: ',' expected (TS1005)" }]);
+
+    const mistyped = await commit("const status: number = '200';\nexport default async () => ({ status: Number(status), body: 'typed' });\n");
+    expect(mistyped.status).toBe(201);
   });
 });

@@ -49,4 +49,25 @@ describe('DeploymentContentPolicy', () => {
     const verdict = await p.check({ repository: 'tv', branch: 'main', files: broken, baseFiles: new Map() });
     expect(verdict.problems).toEqual([expect.objectContaining({ path: 'h.js', line: 1 })]);
   });
+
+  it('refuses a TypeScript script with a syntax error, naming its line and column', async () => {
+    const { policy: p } = policy();
+    const broken = new Map([
+      ['dsp.json', JSON.stringify({ endpoints: [{ method: 'GET', path: '/tv/a', script: 'h.ts' }] })],
+      ['h.ts', 'interface Reply {\n  status: number;\n}\nexport default async (): Promise<Reply> => ({ status: 200 ;\n'],
+    ]);
+    const verdict = await p.check({ repository: 'tv', branch: 'main', files: broken, baseFiles: new Map() });
+    expect(verdict.problems).toEqual([{ path: 'h.ts', line: 4, column: 59, message: "SyntaxError: ',' expected (TS1005)" }]);
+  });
+
+  it('accepts a TypeScript script with a type error: types are not checked', async () => {
+    const { policy: p } = policy();
+    const typed = new Map([
+      ['dsp.json', JSON.stringify({ endpoints: [{ method: 'GET', path: '/tv/a', script: 'h.ts' }] })],
+      ['h.ts', "import { label } from './lib/label.js';\nconst n: number = 'not a number';\nexport default async () => ({ status: 200, body: label(n) });\n"],
+      ['lib/label.ts', 'export const label = (value: string): string => `#${value}`;\n'],
+    ]);
+    const verdict = await p.check({ repository: 'tv', branch: 'main', files: typed, baseFiles: new Map() });
+    expect(verdict.problems).toEqual([]);
+  });
 });

@@ -29,4 +29,14 @@ describe('endpointChanges', () => {
     const diff = endpointChanges(endpoints, endpoints, new Set(['lib/g.js']), sources);
     expect(diff.changed.map((c) => [c.path, c.changes])).toEqual([['/a', ['script-content']]]);
   });
+
+  it("follows a TypeScript import written './x.js' to x.ts", () => {
+    const sources = new Map([
+      ['a.ts', "import { f } from './lib/f.js';\nexport default async (): Promise<number> => f();\n"],
+      ['lib/f.ts', 'export const f = (): number => 1;\n'],
+    ]);
+    expect([...reachableModules('a.ts', sources)].sort()).toEqual(['a.ts', 'lib/f.ts']);
+    const endpoints = [e('GET', '/a', 'a.ts')];
+    expect(endpointChanges(endpoints, endpoints, new Set(['lib/f.ts']), sources).changed.map((c) => [c.path, c.changes])).toEqual([['/a', ['script-content']]]);
+  });
 });

@@ -2,8 +2,8 @@
  * The semantic endpoint diff between two revisions: what devices will see change. Endpoints are
  * matched by method and path shape (parameter names do not matter, as in routing).
  */
-import { posix } from 'node:path';
 import type { EndpointDeclarationV1 } from '@dsp/contracts';
+import { resolveSpecifier } from '@dsp/runtime';
 import { routeKey } from './manifest';
 
 export type EndpointChangeKind = 'script' | 'timeoutMs' | 'memoryMb' | 'path' | 'script-content';
@@ -50,8 +50,9 @@ export function endpointChanges(
 
 const STATIC_IMPORT = /(?:^|[;\s])(?:import|export)\s[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]/g;
 
-/** The script and every module it reaches through relative static imports. */
+/** The script and every module it reaches through relative static imports (resolved as the runtime does: './x.js' may be x.ts). */
 export function reachableModules(script: string, sources: ReadonlyMap<string, string>): Set<string> {
+  const paths = new Set(sources.keys());
   const seen = new Set<string>();
   const queue = [script];
   while (queue.length > 0) {
@@ -60,7 +61,8 @@ export function reachableModules(script: string, sources: ReadonlyMap<string, st
     seen.add(path);
     for (const match of (sources.get(path) ?? '').matchAll(STATIC_IMPORT)) {
       const specifier = match[1] ?? match[2];
-      if (specifier?.startsWith('.')) queue.push(posix.normalize(posix.join(posix.dirname(path), specifier)));
+      const resolution = specifier === undefined ? undefined : resolveSpecifier(specifier, path, paths);
+      if (resolution !== undefined && 'path' in resolution) queue.push(resolution.path);
     }
   }
   return seen;

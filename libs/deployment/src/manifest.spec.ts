@@ -3,6 +3,9 @@ import { parseManifest, routeKey } from './manifest';
 
 const files = new Map([
   ['hello.js', ''],
+  ['hello.ts', ''],
+  ['view.tsx', ''],
+  ['types.d.ts', ''],
   ['dsp.json', ''],
 ]);
 
@@ -11,6 +14,12 @@ describe('parseManifest', () => {
     const { manifest, problems } = parseManifest(JSON.stringify({ endpoints: [{ method: 'get', path: '/tv/hello/:name', script: 'hello.js', timeoutMs: 500 }] }), files);
     expect(problems).toEqual([]);
     expect(manifest.endpoints).toEqual([{ method: 'GET', path: '/tv/hello/:name', script: 'hello.js', timeoutMs: 500 }]);
+  });
+
+  it('accepts a TypeScript script', () => {
+    const { manifest, problems } = parseManifest(JSON.stringify({ endpoints: [{ method: 'GET', path: '/tv/hello/:name', script: 'hello.ts' }] }), files);
+    expect(problems).toEqual([]);
+    expect(manifest.endpoints).toEqual([{ method: 'GET', path: '/tv/hello/:name', script: 'hello.ts' }]);
   });
 
   it('reports invalid JSON with its line', () => {
@@ -25,7 +34,9 @@ describe('parseManifest', () => {
     [{ method: 'FETCH', path: '/a', script: 'hello.js' }, /method must be one of/],
     [{ method: 'GET', path: 'no-slash', script: 'hello.js' }, /path must look like/],
     [{ method: 'GET', path: '/a', script: 'missing.js' }, /does not exist in the repository/],
-    [{ method: 'GET', path: '/a', script: 'dsp.json' }, /must name a .js or .mjs file/],
+    [{ method: 'GET', path: '/a', script: 'dsp.json' }, /must name a \.js, \.mjs, \.ts or \.mts file$/],
+    [{ method: 'GET', path: '/a', script: 'view.tsx' }, /must name a \.js, \.mjs, \.ts or \.mts file: JSX is not supported/],
+    [{ method: 'GET', path: '/a', script: 'types.d.ts' }, /must name a \.js, \.mjs, \.ts or \.mts file: 'types\.d\.ts' is a declaration file, which holds types only/],
     [{ method: 'GET', path: '/a', script: 'hello.js', memoryMb: 512 }, /memoryMb must be an integer from 8 to 128/],
     [{ method: 'GET', path: '/a', script: 'hello.js', timeoutMs: 0 }, /timeoutMs must be an integer from 1 to 30000/],
   ])('says what is wrong with %j', (endpoint, message) => {

@@ -1,7 +1,11 @@
 /** Parsing and validation of `dsp.json`, the manifest that declares a repository's endpoints. */
 import type { EndpointDeclarationV1, ManifestV1 } from '@dsp/contracts';
 import { MANIFEST_PATH } from '@dsp/contracts';
+import { isScriptPath } from '@dsp/runtime';
 import { jsonErrorOffset } from './json-error-position.util';
+
+/** The runtime decides what a script is (.js, .mjs, .ts, .mts); the manifest may only point at one. */
+export { isScriptPath };
 
 export interface ManifestProblem {
   path: string;
@@ -11,12 +15,7 @@ export interface ManifestProblem {
 
 export const ENDPOINT_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export const ENDPOINT_LIMITS = { timeoutMs: { min: 1, max: 30_000, default: 1_000 }, memoryMb: { min: 8, max: 128, default: 128 } } as const;
-const SCRIPT_EXTENSIONS = /\.(m?js)$/;
 const PATH_PATTERN = /^\/(?:[A-Za-z0-9._~-]+|:[A-Za-z_][A-Za-z0-9_]*)(?:\/(?:[A-Za-z0-9._~-]+|:[A-Za-z_][A-Za-z0-9_]*))*$|^\/$/;
-
-export function isScriptPath(path: string): boolean {
-  return SCRIPT_EXTENSIONS.test(path);
-}
 
 /** A route's identity for ownership: parameter names do not matter, `/a/:x` and `/a/:y` clash. */
 export function routeKey(method: string, path: string): string {
@@ -60,7 +59,7 @@ export function parseManifest(content: string, files: ReadonlyMap<string, string
     if (typeof e.path !== 'string' || !PATH_PATTERN.test(e.path)) {
       return problem(`${where}.path must look like /segment/:param (letters, digits, ._~- and :params), got ${JSON.stringify(e.path)}`);
     }
-    if (typeof e.script !== 'string' || !isScriptPath(e.script)) return problem(`${where}.script must name a .js or .mjs file`);
+    if (typeof e.script !== 'string' || !isScriptPath(e.script)) return problem(`${where}.script must name a .js, .mjs, .ts or .mts file${notScriptHint(e.script)}`);
     if (!files.has(e.script)) return problem(`${where}.script '${e.script}' does not exist in the repository`);
     for (const limit of ['timeoutMs', 'memoryMb'] as const) {
       const v = e[limit];
@@ -81,4 +80,12 @@ export function parseManifest(content: string, files: ReadonlyMap<string, string
     });
   });
   return { manifest: { endpoints }, problems };
+}
+
+/** Why a file that looks like TypeScript is still not a script. */
+function notScriptHint(script: unknown): string {
+  if (typeof script !== 'string') return '';
+  if (/\.d\.m?ts$/.test(script)) return `: '${script}' is a declaration file, which holds types only`;
+  if (/\.[jt]sx$/.test(script)) return `: JSX is not supported (a .tsx or .jsx file is data); without JSX, name it .ts or .js`;
+  return '';
 }

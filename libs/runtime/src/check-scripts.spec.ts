@@ -27,7 +27,7 @@ describe('checkScripts', () => {
       { path: 'lib/data.json', source: `{}` },
     ]);
 
-    expect(problems).toEqual([{ path: 'api/home.js', line: 2, column: 19, message: "cannot import '../lib/missing.js': no script lib/missing.js in the repository" }]);
+    expect(problems).toEqual([{ path: 'api/home.js', line: 2, column: 19, message: "cannot import '../lib/missing.js': no script lib/missing.js or lib/missing.ts in the repository" }]);
   });
 
   it('reports an import that climbs out of the repository', () => {
@@ -88,5 +88,58 @@ describe('checkScripts', () => {
     ]);
 
     expect(problems).toEqual([]);
+  });
+});
+
+describe('checkScripts on TypeScript', () => {
+  it("resolves './x.js' to x.ts when there is no x.js, from TypeScript and JavaScript, and './x.ts' directly", () => {
+    const problems = checkScripts([
+      { path: 'hello.ts', source: `import { title } from './lib/format.js';\nexport default async (request: { params: Record<string, string> }) => ({ status: 200, body: title(request.params.name ?? '') });` },
+      { path: 'lib/format.ts', source: `import { upper } from './text.ts';\nimport { now } from './clock.mjs';\nexport const title = (name: string): string => upper(name) + now();` },
+      { path: 'lib/text.ts', source: `export const upper = (text: string): string => text.toUpperCase();` },
+      { path: 'lib/clock.mts', source: `export const now = (): string => '';` },
+      { path: 'plain.js', source: `import { title } from './lib/format.js';\nexport default () => title('x');` },
+    ]);
+
+    expect(problems).toEqual([]);
+  });
+
+  it('accepts a type error', () => {
+    const problems = checkScripts([{ path: 'typed.ts', source: `const n: number = 'not a number';\nexport default (): string => n;` }]);
+
+    expect(problems).toEqual([]);
+  });
+
+  it('reports a syntax error with the line and column of the TypeScript source', () => {
+    const problems = checkScripts([
+      { path: 'ok.js', source: `export default 1;` },
+      { path: 'api/broken.ts', source: `interface Reply {\n  status: number;\n}\n\nexport default (): Reply => {\n  return { status: 200 ;\n};\n` },
+    ]);
+
+    expect(problems).toEqual([{ path: 'api/broken.ts', line: 6, column: 24, message: "SyntaxError: ',' expected (TS1005)" }]);
+  });
+
+  it('maps an error V8 finds in the transpiled JavaScript back to the TypeScript line', () => {
+    // TypeScript's parser lets a redeclared `let` through (its checker, not run here, would not);
+    // V8 refuses it on line 2 of the JavaScript, which is line 6 of the source.
+    const problems = checkScripts([{ path: 'twice.ts', source: `interface Shape {\n  a: number;\n}\n\nlet count: number = 1;\nlet count = 2;\nexport default (): Shape => ({ a: count });\n` }]);
+
+    expect(problems).toEqual([{ path: 'twice.ts', line: 6, column: 5, message: "SyntaxError: Identifier 'count' has already been declared" }]);
+  });
+
+  it('reports an unresolved import where it is written in the TypeScript source', () => {
+    const problems = checkScripts([{ path: 'a.ts', source: `// types first\ninterface A {\n  x: number;\n}\nimport { x } from './missing.js';\nexport default (): A => ({ x });\n` }]);
+
+    expect(problems).toEqual([{ path: 'a.ts', line: 5, column: 19, message: "cannot import './missing.js': no script missing.js or missing.ts in the repository" }]);
+  });
+
+  it('treats .d.ts files as data: never compiled, and not importable at run time', () => {
+    const problems = checkScripts([
+      { path: 'types.d.ts', source: `export interface Shape { a: number }\ndeclare const build: number;\n` },
+      { path: 'uses-types.ts', source: `import type { Shape } from './types.js';\nexport default (): Shape => ({ a: 1 });\n` },
+      { path: 'imports-declarations.ts', source: `import './types.d.ts';\nexport default 1;\n` },
+    ]);
+
+    expect(problems).toEqual([{ path: 'imports-declarations.ts', line: 1, column: 8, message: "cannot import './types.d.ts': no script types.d.ts in the repository" }]);
   });
 });

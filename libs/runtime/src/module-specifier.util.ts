@@ -2,9 +2,18 @@ import { posix } from 'node:path';
 import type { ScriptFile } from './script-file.type';
 import type { ScriptProblem } from './script-problem.type';
 
-/** Files that are compiled as ES modules; everything else in a repository (manifest, fixtures) is data. */
+/**
+ * Files that are compiled as ES modules: JavaScript (.js, .mjs) and TypeScript (.ts, .mts), which
+ * is transpiled first. Everything else in a repository (manifest, fixtures, .d.ts declarations,
+ * .tsx) is data.
+ */
 export function isScriptPath(path: string): boolean {
-  return path.endsWith('.js') || path.endsWith('.mjs');
+  return path.endsWith('.js') || path.endsWith('.mjs') || isTypeScriptPath(path);
+}
+
+/** TypeScript scripts: .ts and .mts, but not the declaration files .d.ts / .d.mts, which hold types only. */
+export function isTypeScriptPath(path: string): boolean {
+  return (path.endsWith('.ts') && !path.endsWith('.d.ts')) || (path.endsWith('.mts') && !path.endsWith('.d.mts'));
 }
 
 /** 'lib/./format.js' and './lib/format.js' both name 'lib/format.js'. */
@@ -19,7 +28,11 @@ export function moduleUrlOf(path: string): string {
 
 export type SpecifierResolution = { path: string } | { problem: string };
 
-/** Resolves an import specifier of `referrerPath` to a script of the repository, or says why it cannot. */
+/**
+ * Resolves an import specifier of `referrerPath` to a script of the repository, or says why it
+ * cannot. As in TypeScript's NodeNext convention, './x.js' names x.ts (and './x.mjs' x.mts) when
+ * the repository has no x.js, from JavaScript and TypeScript alike; './x.ts' names x.ts directly.
+ */
 export function resolveSpecifier(specifier: string, referrerPath: string, scriptPaths: ReadonlySet<string>): SpecifierResolution {
   if (!specifier.startsWith('./') && !specifier.startsWith('../')) {
     return { problem: `cannot import '${specifier}': scripts may only import relative modules of the same repository ('./x.js', '../lib/y.js')` };
@@ -28,10 +41,17 @@ export function resolveSpecifier(specifier: string, referrerPath: string, script
   if (path === '..' || path.startsWith('../')) {
     return { problem: `cannot import '${specifier}': it points outside the repository` };
   }
-  if (!scriptPaths.has(path)) {
-    return { problem: `cannot import '${specifier}': no script ${path} in the repository` };
-  }
-  return { path };
+  if (scriptPaths.has(path)) return { path };
+  const typescript = typeScriptCounterpartOf(path);
+  if (typescript !== undefined && scriptPaths.has(typescript)) return { path: typescript };
+  return { problem: `cannot import '${specifier}': no script ${path}${typescript === undefined ? '' : ` or ${typescript}`} in the repository` };
+}
+
+/** 'lib/x.js' -> 'lib/x.ts', 'lib/x.mjs' -> 'lib/x.mts': what a TypeScript import written with the JavaScript extension means. */
+function typeScriptCounterpartOf(path: string): string | undefined {
+  if (path.endsWith('.js')) return `${path.slice(0, -'.js'.length)}.ts`;
+  if (path.endsWith('.mjs')) return `${path.slice(0, -'.mjs'.length)}.mts`;
+  return undefined;
 }
 
 /** Problems with the static imports of one module; line and column point at the specifier's first occurrence. */
