@@ -1,10 +1,13 @@
 /**
  * Self-protection on real Kafka and Cassandra with two gateways: kill switches answer 503 on
  * every gateway within a second (and come back), quotas answer 429 with Retry-After, a script
- * that keeps failing opens its circuit, and the edge refuses oversized requests cleanly.
+ * that keeps failing opens its circuit, and the edge refuses oversized requests cleanly. The
+ * backend calls scripts make are traced on each gateway and summed over both by the control API.
  */
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectEventually } from '@dsp/testing';
 import { AppProcess, distributedEnvironment, freePort, waitForHttp } from './support/platform-processes';
 import { ControlApi } from './support/control-api';
 
@@ -14,6 +17,7 @@ const manifest = JSON.stringify({
     { method: 'GET', path: '/guarded/ok', script: 'ok.js' },
     { method: 'GET', path: '/guarded/other', script: 'ok.js' },
     { method: 'GET', path: '/guarded/broken', script: 'broken.js' },
+    { method: 'GET', path: '/guarded/title', script: 'title.js' },
   ],
 });
 
@@ -36,6 +40,12 @@ describe('self-protection over Kafka and Cassandra', () => {
   let api: ControlApi;
   const processes: AppProcess[] = [];
   const gateways: string[] = [];
+  let deployed = '';
+  // The backend service the scripts call (`ctx.services.catalog`).
+  const catalog = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ id: '1', name: 'The Orbit' }));
+  });
 
   const status = async (url: string, path: string): Promise<number> => (await fetch(`${url}${path}`)).status;
   const untilEvery = async (path: string, expected: number, timeoutMs = 5_000): Promise<number> => {
@@ -50,6 +60,8 @@ describe('self-protection over Kafka and Cassandra', () => {
   };
 
   beforeAll(async () => {
+    await new Promise<void>((resolve) => catalog.listen(0, '127.0.0.1', resolve));
+    const services = `catalog=http://127.0.0.1:${(catalog.address() as AddressInfo).port}`;
     const controlPort = await freePort();
     const control = new AppProcess('control', { ...env, DSP_CONTROL_PORT: String(controlPort) }).start();
     processes.push(control);
@@ -57,7 +69,7 @@ describe('self-protection over Kafka and Cassandra', () => {
     processes.push(new AppProcess('projector', { ...env, DSP_PROJECTOR_PORT: String(await freePort()) }).start());
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
-      const gateway = new AppProcess('gateway', { ...env, DSP_GATEWAY_PORT: String(port), DSP_GATEWAY_BREAKER_FAILURES: '3', DSP_GATEWAY_BREAKER_OPEN_MS: '60000' }).start();
+      const gateway = new AppProcess('gateway', { ...env, DSP_GATEWAY_PORT: String(port), DSP_SERVICES: services, DSP_SERVICES_ALLOW_PRIVATE: 'catalog', DSP_GATEWAY_BREAKER_FAILURES: '3', DSP_GATEWAY_BREAKER_OPEN_MS: '60000' }).start();
       processes.push(gateway);
       gateways.push(`http://127.0.0.1:${port}`);
       await waitForHttp(`http://127.0.0.1:${port}/_dsp/health`, gateway);
@@ -68,13 +80,39 @@ describe('self-protection over Kafka and Cassandra', () => {
       { path: 'dsp.json', content: manifest },
       { path: 'ok.js', content: 'export default async () => ({ status: 200, body: { ok: true } });\n' },
       { path: 'broken.js', content: "export default async () => { throw new Error('backend contract changed'); };\n" },
+      { path: 'title.js', content: "export default async (request, ctx) => {\n  const title = await ctx.services.catalog.get('/titles/1');\n  return { status: title.status, body: title.body };\n};\n" },
     ]);
     expect(commit.status).toBe(201);
+    deployed = commit.body.commit;
     await untilEvery('/guarded/ok', 200, 30_000);
   });
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
+    await new Promise((resolve) => catalog.close(resolve));
+  });
+
+  it("traces each gateway's backend calls and sums them over both in the control API", async () => {
+    const [first, second] = gateways as [string, string];
+    for (let i = 0; i < 3; i++) expect(await status(first, '/guarded/title')).toBe(200);
+    for (let i = 0; i < 2; i++) expect(await status(second, '/guarded/title')).toBe(200);
+    const site = { endpoint: 'GET /guarded/title', commit: deployed, service: 'catalog', method: 'GET', failures: 0 };
+    for (const [url, calls] of [[first, 3], [second, 2]] as const) {
+      const local = (await (await fetch(`${url}/_dsp/insight?repository=${REPO}`)).json()) as { calls: unknown[] };
+      expect(local.calls).toEqual([expect.objectContaining({ ...site, repository: REPO, calls })]);
+    }
+
+    await expectEventually(
+      async () => {
+        const insight = await api.request<{ repository: string; calls: unknown[] }>('GET', `/v1/repos/${REPO}/insight`);
+        expect(insight.status).toBe(200);
+        expect(insight.body).toEqual({ repository: REPO, calls: [expect.objectContaining({ ...site, calls: 5, nodes: 2 })] });
+      },
+      { timeoutMs: 10_000, intervalMs: 100, description: 'the control API to sum both gateways' },
+    );
+    const filtered = await api.request<{ calls: unknown[] }>('GET', `/v1/repos/${REPO}/insight?commit=${deployed.slice(0, 7)}&endpoint=${encodeURIComponent('GET /guarded/title')}`);
+    expect(filtered.body.calls).toHaveLength(1);
+    expect((await api.request('GET', '/v1/repos/nope/insight')).status).toBe(404);
   });
 
   it('switches a route off on every gateway within a second, leaves the others alone, and back on', async () => {

@@ -8,6 +8,7 @@ import { registerDeploymentCommands } from './commands/deployment.command';
 import { registerDiffCommand } from './commands/diff.command';
 import { registerEndpointsCommand } from './commands/endpoints.command';
 import { registerInitCommand } from './commands/init.command';
+import { registerInsightCommand } from './commands/insight.command';
 import { registerLogCommand } from './commands/log.command';
 import { registerMergeCommand } from './commands/merge.command';
 import { registerPushCommand } from './commands/push.command';
@@ -53,6 +54,7 @@ export function buildProgram(io: CliIo): { program: Command; context: CliContext
   registerMergeCommand(program, context);
   registerRevertCommand(program, context);
   registerDeploymentCommands(program, context);
+  registerInsightCommand(program, context);
   return { program, context };
 }
 

@@ -265,3 +265,26 @@ export interface EndpointDiff {
   removed: Endpoint[];
   changed: EndpointChange[];
 }
+
+/** One call site of `GET /repos/{repo}/insight`, summed over the gateway nodes. */
+export interface BackendCallSummary {
+  endpoint: string;
+  commit: string;
+  service: string;
+  method: string;
+  calls: number;
+  failures: number;
+  totalMs: number;
+  meanMs: number;
+  maxMs: number;
+  /** How many gateway nodes reported these calls. */
+  nodes: number;
+  /** ISO 8601. */
+  lastReportedAt: string;
+}
+
+export interface BackendInsight {
+  repository: string;
+  /** Sorted by endpoint, commit, service and method. */
+  calls: BackendCallSummary[];
+}

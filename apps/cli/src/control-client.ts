@@ -1,5 +1,6 @@
 /** The CLI's only door to the control server: typed calls to its REST API and one error type. */
 import type {
+  BackendInsight,
   Blame,
   BranchList,
   BranchProtection,
@@ -189,6 +190,11 @@ export class ControlClient {
 
   rollForward(repository: string, reason: string, to?: string): Promise<DeploymentChange> {
     return this.json<DeploymentChange>('POST', `${repoPath(repository)}/deployment/rollforward`, { body: { reason, to } });
+  }
+
+  /** Backend calls of the repository's scripts, summed over the gateway nodes; `commit` may be a prefix. */
+  getInsight(repository: string, filter: { commit?: string; endpoint?: string } = {}): Promise<BackendInsight> {
+    return this.json<BackendInsight>('GET', `${repoPath(repository)}/insight`, { query: filter }, 'calls');
   }
 
   /** Sends a request and parses a JSON answer; `arrayField` must be an array in it (cheap sanity check). */

@@ -9,10 +9,11 @@ import { RepositoriesController } from './repositories.controller';
 import { BranchesController } from './branches.controller';
 import { DeploymentsController } from './deployments.controller';
 import { OperationsController } from './operations.controller';
+import { InsightController } from './insight.controller';
 
 @Module({
   imports: [CqrsModule.forRoot(), VcsModule, DeploymentModule, GitHttpModule],
-  controllers: [RepositoriesController, BranchesController, DeploymentsController, OperationsController, HealthController],
+  controllers: [RepositoriesController, BranchesController, DeploymentsController, OperationsController, InsightController, HealthController],
   providers: [BearerTokenGuard],
 })
 export class ControlModule {}

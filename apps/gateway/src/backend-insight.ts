@@ -2,9 +2,11 @@
  * Insight into scripts' use of the backend (what the original platform lacked): every call a
  * script makes through `ctx` is traced per repository, endpoint and script version (commit):
  * which service and method, how often, how long, how it ended. Aggregated in memory on each
- * node, exported as Prometheus metrics and as JSON on `/_dsp/insight`.
+ * node, exported as Prometheus metrics and as JSON on `/_dsp/insight`, and the changed running
+ * totals handed to the InsightReporter, which stores them for the control API's cross-node view.
  */
 import { BackendServices, type BackendCall, type BackendResult } from '@dsp/runtime';
+import type { BackendCallTotals } from '@dsp/store';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export interface CallSite {
@@ -13,33 +15,39 @@ export interface CallSite {
   commit: string;
 }
 
-export interface CallStats {
-  repository: string;
-  endpoint: string;
-  commit: string;
-  service: string;
-  method: string;
-  calls: number;
-  failures: number;
-  totalMs: number;
-  maxMs: number;
+/** This node's running totals for one call site (repository, endpoint, commit, service, method). */
+export type CallStats = BackendCallTotals;
+
+/** Rows to store, and how to say they were stored. */
+export interface UnflushedCallStats {
+  rows: CallStats[];
+  /** Marks exactly these totals as stored; calls recorded since make their rows changed again. */
+  acknowledge(): void;
 }
 
 export class BackendInsight {
   private readonly stats = new Map<string, CallStats>();
+  /** Per call site, its `calls` at the last acknowledged flush (calls only grow, so it tells what changed). */
+  private readonly flushedCalls = new Map<string, number>();
   private readonly calls: Counter;
   private readonly duration: Histogram;
 
-  constructor(metrics: Registry) {
+  constructor() {
     const labelNames = ['repository', 'endpoint', 'commit', 'service', 'method', 'outcome'];
-    this.calls = new Counter({ name: 'dsp_backend_calls_total', help: 'Backend calls made by scripts', labelNames, registers: [metrics] });
+    this.calls = new Counter({ name: 'dsp_backend_calls_total', help: 'Backend calls made by scripts', labelNames, registers: [] });
     this.duration = new Histogram({
       name: 'dsp_backend_call_seconds',
       help: 'Duration of backend calls made by scripts',
       labelNames: ['repository', 'endpoint', 'service', 'method'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [metrics],
+      registers: [],
     });
+  }
+
+  /** Adds the `dsp_backend_call*` metrics to a node's Prometheus registry. */
+  exportMetrics(metrics: Registry): void {
+    metrics.registerMetric(this.calls);
+    metrics.registerMetric(this.duration);
   }
 
   /** The services as one request's script sees them: the same calls, traced. */
@@ -69,6 +77,17 @@ export class BackendInsight {
       .filter((s) => repository === undefined || s.repository === repository)
       .map((s) => ({ ...s, totalMs: round(s.totalMs), maxMs: round(s.maxMs), meanMs: round(s.totalMs / s.calls) }))
       .sort((a, b) => b.calls - a.calls);
+  }
+
+  /** Copies of the running totals of every call site that had calls since the last acknowledged flush. */
+  unflushed(): UnflushedCallStats {
+    const changed = [...this.stats].filter(([key, stats]) => this.flushedCalls.get(key) !== stats.calls).map(([key, stats]) => ({ key, stats: { ...stats } }));
+    return {
+      rows: changed.map((c) => c.stats),
+      acknowledge: () => {
+        for (const { key, stats } of changed) this.flushedCalls.set(key, Math.max(stats.calls, this.flushedCalls.get(key) ?? 0));
+      },
+    };
   }
 }
 

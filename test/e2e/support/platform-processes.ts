@@ -36,6 +36,8 @@ export function distributedEnvironment(): PlatformEnvironment {
       DSP_LOG_LEVEL: 'warn',
       // One worker per gateway keeps the suite light; the crash test asks for two.
       DSP_GATEWAY_WORKERS: '1',
+      // Gateways store their backend insight often, so the control API's sum catches up quickly.
+      DSP_GATEWAY_INSIGHT_FLUSH_MS: '200',
     },
   };
 }
