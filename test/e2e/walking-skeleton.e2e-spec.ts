@@ -206,4 +206,31 @@ describe('walking skeleton over Kafka and Cassandra', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('serves TypeScript compiled once by the projector: every gateway loads the persisted code cache, none compiles from source', async () => {
+    const typed = await api.commit(REPO, commits[1] ?? null, 'A typed endpoint', [
+      {
+        path: 'dsp.json',
+        content: JSON.stringify({ endpoints: [{ method: 'GET', path: '/tv/hello/:name', script: 'hello.js' }, { method: 'GET', path: '/tv/typed/:name', script: 'typed.ts' }] }),
+      },
+      { path: 'lib/greet.ts', content: "export const greet = (name: string): string => `hi ${name}`;\n" },
+      {
+        path: 'typed.ts',
+        content: "import { greet } from './lib/greet.js';\ninterface Request { params: { name: string } }\nexport default async (request: Request) => ({ status: 200, body: { greeting: greet(request.params.name) } });\n",
+      },
+    ]);
+    expect(typed.status).toBe(201);
+    commits.push(typed.body.commit);
+    for (const gateway of gateways) {
+      await expect
+        .poll(async () => {
+          const response = await fetch(`${gateway.url}/tv/typed/device`).catch(() => null);
+          return response === null ? null : { status: response.status, commit: response.headers.get('x-dsp-commit'), body: await response.json().catch(() => null) };
+        }, { timeout: 30_000, interval: 20 })
+        .toEqual({ status: 200, commit: typed.body.commit, body: { greeting: 'hi device' } });
+      const health = (await (await fetch(`${gateway.url}/_dsp/health`)).json()) as { compile: { cacheAccepted: number; cacheRejected: number; cacheMissing: number } };
+      expect(health.compile).toMatchObject({ cacheRejected: 0, cacheMissing: 0 });
+      expect(health.compile.cacheAccepted).toBeGreaterThanOrEqual(3); // hello.js, typed.ts, lib/greet.ts
+    }
+  });
 });

@@ -5,8 +5,8 @@
  */
 import FindMyWay, { type HTTPVersion, type Instance } from 'find-my-way';
 import type { EndpointDeclarationV1, RegistryChangedV1 } from '@dsp/contracts';
-import { CompiledRepository, type ScriptFile } from '@dsp/runtime';
-import type { RegistryEntry, RegistryReadModel, VcsReadModel } from '@dsp/store';
+import { CompiledRepository, DEFAULT_SCRIPT_LIMITS, engineFingerprint, type ScriptFile } from '@dsp/runtime';
+import { artifactDigest, type RegistryEntry, type RegistryReadModel, type ScriptArtifact, type ScriptArtifacts, type VcsReadModel } from '@dsp/store';
 
 export interface LiveRepository {
   entry: RegistryEntry;
@@ -19,6 +19,26 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
+/** What compiling has cost this node so far (exported as metrics). */
+export interface CompileStats {
+  compilations: number;
+  compileSeconds: number;
+  /** Scripts compiled from persisted code cache V8 accepted. */
+  cacheAccepted: number;
+  /** Scripts whose persisted code cache V8 refused (compiled from source; replaced). */
+  cacheRejected: number;
+  /** Scripts with no persisted code cache for this engine (compiled from source; stored). */
+  cacheMissing: number;
+}
+
+export interface LoadReport {
+  entries: number;
+  endpoints: number;
+  listMs: number;
+  fetchMs: number;
+  compileMs: number;
+}
+
 interface RouteStore {
   repository: string;
   endpoint: EndpointDeclarationV1;
@@ -29,17 +49,43 @@ export class LiveRegistry {
   private readonly installing = new Map<string, Promise<void>>();
   private router: Instance<HTTPVersion.V1> = FindMyWay();
   private readonly blobCache = new Map<string, string>();
+  /** The last load that installed something: how long listing, fetching code and compiling took. */
+  lastLoad: LoadReport | null = null;
+  private routerDeferred = false;
+  readonly stats: CompileStats = { compilations: 0, compileSeconds: 0, cacheAccepted: 0, cacheRejected: 0, cacheMissing: 0 };
 
   constructor(
     private readonly registry: RegistryReadModel,
     private readonly vcs: VcsReadModel,
     private readonly onWarning: (message: string) => void = () => undefined,
+    /** Persisted code cache: loaded instead of compiling, and fed with what this node compiles. */
+    private readonly artifacts?: ScriptArtifacts,
   ) {}
 
   /** Loads every registry entry (at start and on periodic resync). */
-  async loadAll(): Promise<void> {
-    const entries = await this.registry.list();
-    await Promise.all(entries.map((entry) => this.install(entry)));
+  async loadAll(): Promise<LoadReport> {
+    const started = performance.now();
+    const entries = (await this.registry.list()).filter((entry) => this.revisionOf(entry.repository) < entry.revision);
+    const listed = performance.now();
+    // Fetch every entry's code first (I/O, concurrent), then compile: the two phases are timed apart.
+    const code = await Promise.all(entries.map((entry) => (this.needsCompiling(entry) ? this.codeOf(entry) : Promise.resolve(undefined))));
+    const fetched = performance.now();
+    this.routerDeferred = true;
+    try {
+      await Promise.allSettled(entries.map((entry, index) => this.install(entry, code[index])));
+    } finally {
+      this.routerDeferred = false;
+      this.rebuildRouter();
+    }
+    const report: LoadReport = {
+      entries: entries.length,
+      endpoints: entries.reduce((sum, entry) => sum + entry.endpoints.length, 0),
+      listMs: listed - started,
+      fetchMs: fetched - listed,
+      compileMs: performance.now() - fetched,
+    };
+    if (entries.length > 0) this.lastLoad = report;
+    return report;
   }
 
   async onChange(change: RegistryChangedV1): Promise<void> {
@@ -66,7 +112,7 @@ export class LiveRegistry {
   }
 
   /** Installs an entry if it is newer; installs of one repository run one after another. */
-  install(entry: RegistryEntry): Promise<void> {
+  install(entry: RegistryEntry, code?: ScriptFile[]): Promise<void> {
     const previous = this.installing.get(entry.repository) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(async () => {
       const current = this.repositories.get(entry.repository);
@@ -77,8 +123,7 @@ export class LiveRegistry {
         this.rebuildRouter();
         return;
       }
-      const files = await this.scriptFiles(entry);
-      const compiled = await CompiledRepository.compile(files);
+      const compiled = await this.compile(entry, code);
       const latest = this.repositories.get(entry.repository);
       if (latest && latest.entry.revision >= entry.revision) {
         compiled.dispose();
@@ -96,7 +141,7 @@ export class LiveRegistry {
   async recompile(repository: string): Promise<void> {
     const current = this.repositories.get(repository);
     if (!current || !current.compiled.disposed) return;
-    const compiled = await CompiledRepository.compile(await this.scriptFiles(current.entry));
+    const compiled = await this.compile(current.entry);
     if (this.repositories.get(repository) === current) this.repositories.set(repository, { entry: current.entry, compiled });
     else compiled.dispose();
   }
@@ -105,6 +150,52 @@ export class LiveRegistry {
     await Promise.allSettled([...this.installing.values()]);
     for (const repository of this.repositories.values()) repository.compiled.dispose();
     this.repositories.clear();
+  }
+
+  /**
+   * Compiles an entry's scripts into a fresh isolate, from persisted code cache where there is
+   * some (then the committed source is not even fetched), and stores the cache this compilation
+   * produced for scripts that had none or whose cache V8 refused.
+   */
+  private async compile(entry: RegistryEntry, code?: ScriptFile[]): Promise<CompiledRepository> {
+    const started = performance.now();
+    const files = code ?? (await this.codeOf(entry));
+    const compiled = await CompiledRepository.compile(files, { memoryMb: memoryOf(entry), produceCachedData: this.artifacts !== undefined });
+    const { accepted, rejected, produced } = compiled.codeCache;
+    this.stats.compilations += 1;
+    this.stats.compileSeconds += (performance.now() - started) / 1000;
+    this.stats.cacheAccepted += accepted.length;
+    this.stats.cacheRejected += rejected.length;
+    this.stats.cacheMissing += files.filter((file) => file.cachedData === undefined).length;
+    if (this.artifacts !== undefined && produced.size > 0) {
+      const engine = engineFingerprint();
+      const blobOf = new Map(entry.scripts.map((script) => [script.path, script.blob]));
+      const fresh: ScriptArtifact[] = [...produced].flatMap(([path, { javascript, cachedData }]) => {
+        const blob = blobOf.get(path);
+        return blob === undefined ? [] : [{ blob, engine, javascript, cachedData, digest: artifactDigest(javascript, cachedData) }];
+      });
+      this.artifacts.putMany(fresh).catch((error: unknown) => this.onWarning(`could not store the code cache of ${entry.repository}: ${String(error)}`));
+    }
+    return compiled;
+  }
+
+  /** An entry's scripts as the isolate compiles them: persisted JavaScript and code cache, else the committed source. */
+  private async codeOf(entry: RegistryEntry): Promise<ScriptFile[]> {
+    let artifacts = new Map<string, ScriptArtifact>();
+    if (this.artifacts !== undefined && entry.scripts.length > 0) {
+      try {
+        artifacts = await this.artifacts.getMany(engineFingerprint(), entry.scripts.map((script) => script.blob));
+      } catch (error) {
+        this.onWarning(`code cache of ${entry.repository} unavailable, compiling from source: ${String(error)}`);
+      }
+    }
+    const withoutArtifact = entry.scripts.filter((script) => !artifacts.has(script.blob));
+    const sources = await this.scriptFiles({ ...entry, scripts: withoutArtifact });
+    const fromArtifacts = entry.scripts.flatMap((script): ScriptFile[] => {
+      const artifact = artifacts.get(script.blob);
+      return artifact === undefined ? [] : [{ path: script.path, source: artifact.javascript, javascript: artifact.javascript, cachedData: artifact.cachedData }];
+    });
+    return [...fromArtifacts, ...sources];
   }
 
   /** Sources of an entry's scripts (blobs cached by id: content-addressed, never stale). */
@@ -124,7 +215,14 @@ export class LiveRegistry {
     );
   }
 
+  /** Whether installing this entry means compiling (not merely new switches or quotas for the same code). */
+  private needsCompiling(entry: RegistryEntry): boolean {
+    const current = this.repositories.get(entry.repository);
+    return !(current && current.entry.commit === entry.commit && !current.compiled.disposed);
+  }
+
   private rebuildRouter(): void {
+    if (this.routerDeferred) return; // loadAll builds it once at the end
     const router = FindMyWay();
     for (const [name, repository] of this.repositories) {
       for (const endpoint of repository.entry.endpoints) {
@@ -137,4 +235,13 @@ export class LiveRegistry {
     }
     this.router = router;
   }
+}
+
+/**
+ * The heap of a repository's isolate: the largest memoryMb its endpoints declare (endpoints of a
+ * repository share one isolate), the platform's default when none declares one.
+ */
+function memoryOf(entry: RegistryEntry): number {
+  const declared = entry.endpoints.map((endpoint) => endpoint.memoryMb).filter((mb): mb is number => mb !== undefined);
+  return declared.length === 0 ? DEFAULT_SCRIPT_LIMITS.memoryMb : Math.max(...declared);
 }

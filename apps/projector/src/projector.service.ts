@@ -5,7 +5,7 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { Topics, type EventEnvelope } from '@dsp/contracts';
-import { RegistryProjection } from '@dsp/deployment';
+import { RegistryProjection, ScriptPrecompilerProjection } from '@dsp/deployment';
 import { EventLog, Subscription } from '@dsp/event-log';
 import { ProcessMetrics } from '@dsp/observability';
 import { EventStore, ProjectionCheckpoints } from '@dsp/store';
@@ -30,6 +30,7 @@ export class ProjectorService {
     private readonly checkpoints: ProjectionCheckpoints,
     private readonly vcs: VcsProjection,
     private readonly registry: RegistryProjection,
+    private readonly precompiler: ScriptPrecompilerProjection,
   ) {}
 
   async start(): Promise<void> {
@@ -82,7 +83,8 @@ export class ProjectorService {
 
   private async applyToProjections(event: EventEnvelope): Promise<void> {
     try {
-      await this.vcs.apply(event);
+      // Precompiling runs beside the read models, and before the registry announces the code to gateways.
+      await Promise.all([this.vcs.apply(event), this.precompiler.apply(event)]);
       await this.registry.apply(event);
     } catch (error) {
       this.logger.error(`failed to project ${event.stream}@${event.revision} (${event.type}): ${String(error)}`);

@@ -3,6 +3,7 @@ import type { BackendCall, BackendResult } from './backend-call.type';
 import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
 import { isolateFailureOf } from './isolate-error.util';
+import { moduleCodeCacheConsumed } from './module-code-cache.util';
 import { linkModules } from './module-linking.util';
 import { importProblemsOf, isScriptPath, moduleUrlOf, normalizeScriptPath, syntaxProblemOf } from './module-specifier.util';
 import type { RunHooks } from './run-hooks.type';
@@ -14,6 +15,34 @@ import type { ScriptProblem } from './script-problem.type';
 import type { ScriptResponse } from './script-response.type';
 import { parseScriptResponse } from './script-response.util';
 import { ScriptError } from './script.error';
+import { transpiledScripts } from './typescript-transpile.util';
+
+export interface CompileOptions {
+  /** The isolate's heap limit (default 128, never above MAX_SCRIPT_MEMORY_MB). */
+  memoryMb?: number;
+  /** Produce V8 code cache for every script compiled from source (see `codeCache`). */
+  produceCachedData?: boolean;
+}
+
+export interface CodeCacheReport {
+  /** Scripts compiled from cached data V8 accepted. */
+  accepted: string[];
+  /** Scripts whose cached data V8 refused (other source or engine); they were compiled from source. */
+  rejected: string[];
+  /** Fresh cached data for scripts compiled from source, by path, with the JavaScript it belongs to. */
+  produced: Map<string, { javascript: string; cachedData: Buffer }>;
+}
+
+/** isolated-vm implements cached data for modules but does not declare it on compileModule. */
+interface CachedDataOptions {
+  cachedData?: ivm.ExternalCopy<ArrayBuffer>;
+  produceCachedData?: boolean;
+}
+
+interface CachedDataResult {
+  cachedData?: ivm.ExternalCopy<ArrayBuffer>;
+  cachedDataRejected?: boolean;
+}
 
 /** A request being served; the isolate knows it by `id` only. */
 interface ActiveRun {
@@ -79,6 +108,8 @@ export class CompiledRepository {
   /** When the oldest outstanding slice started, at the earliest the host can know. */
   private oldestSliceStartedAt = 0;
   private watchdog: NodeJS.Timeout | undefined;
+  private lastCpuTimeMs = 0;
+  private readonly cacheReport: CodeCacheReport = { accepted: [], rejected: [], produced: new Map() };
 
   private constructor(
     private readonly isolate: ivm.Isolate,
@@ -101,16 +132,22 @@ export class CompiledRepository {
   }
 
   /**
-   * Compiles and links every .js/.mjs file of `files` as an ES module (relative imports resolve
-   * within `files`). Modules are evaluated lazily, on the first run of a script that needs them, so
-   * one broken script does not take its repository's other endpoints down.
+   * Compiles and links every script of `files` as an ES module (relative imports resolve within
+   * `files`). Modules are evaluated lazily, on the first run of a script that needs them, so one
+   * broken script does not take its repository's other endpoints down.
+   *
+   * A file's `cachedData` (V8 code cache the platform produced earlier) spares V8 the parse; V8
+   * checks it and refuses data made for other source or another engine, and the script is then
+   * compiled from source. With `produceCachedData`, every script compiled from source yields fresh
+   * cached data (`codeCache.produced`) for the caller to persist.
    */
-  static async compile(files: ScriptFile[], options: { memoryMb?: number } = {}): Promise<CompiledRepository> {
+  static async compile(files: ScriptFile[], options: CompileOptions = {}): Promise<CompiledRepository> {
+    files = transpiledScripts(files); // TypeScript scripts as JavaScript; a syntax error is 'script-invalid'
     const memoryMb = Math.min(MAX_SCRIPT_MEMORY_MB, Math.max(MIN_SCRIPT_MEMORY_MB, options.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb));
     const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
     try {
       const repository = new CompiledRepository(isolate, await isolate.createContext(), memoryMb);
-      await repository.link(files);
+      await repository.link(files, options.produceCachedData === true);
       return repository;
     } catch (error) {
       if (!isolate.isDisposed) isolate.dispose();
@@ -121,8 +158,23 @@ export class CompiledRepository {
     }
   }
 
+  /** What the code cache did for this compilation. */
+  get codeCache(): CodeCacheReport {
+    return this.cacheReport;
+  }
+
   get disposed(): boolean {
     return this.isDisposed || this.isolate.isDisposed;
+  }
+
+  /**
+   * CPU time this repository's scripts have used so far, in milliseconds (the isolate's own
+   * counter: what its thread spent running script code, not time spent waiting). Stays at its last
+   * value once the isolate is disposed.
+   */
+  get cpuTimeMs(): number {
+    if (!this.isolate.isDisposed) this.lastCpuTimeMs = Number(this.isolate.cpuTime) / 1e6;
+    return this.lastCpuTimeMs;
   }
 
   /**
@@ -182,18 +234,20 @@ export class CompiledRepository {
     this.collapse(undefined);
   }
 
-  private async link(files: ScriptFile[]): Promise<void> {
+  private async link(files: ScriptFile[], produceCachedData: boolean): Promise<void> {
     const scripts = files.filter((file) => isScriptPath(file.path)).map((file) => ({ ...file, path: normalizeScriptPath(file.path) }));
     const scriptPaths = new Set(scripts.map((file) => file.path));
     const problems: ScriptProblem[] = [];
-    for (const file of scripts) {
-      try {
-        this.modules.set(file.path, await this.isolate.compileModule(file.source, { filename: moduleUrlOf(file.path) }));
-      } catch (error) {
-        if (isolateFailureOf(error) !== undefined) throw error;
-        problems.push(syntaxProblemOf(file.path, error));
+    const compiled = await Promise.allSettled(scripts.map((file) => this.compileScript(file, produceCachedData)));
+    compiled.forEach((outcome, index) => {
+      const file = scripts[index]!;
+      if (outcome.status === 'fulfilled') {
+        this.modules.set(file.path, outcome.value);
+        return;
       }
-    }
+      if (isolateFailureOf(outcome.reason) !== undefined) throw outcome.reason;
+      problems.push(syntaxProblemOf(file.path, outcome.reason));
+    });
     for (const file of scripts) {
       const module = this.modules.get(file.path);
       if (module !== undefined) problems.push(...importProblemsOf(file, module.dependencySpecifiers, scriptPaths));
@@ -205,6 +259,31 @@ export class CompiledRepository {
     const linkProblem = linkModules(this.context, this.modules, scripts);
     if (linkProblem !== undefined) {
       throw new ScriptError('script-invalid', `the repository does not link: ${linkProblem.path} ${linkProblem.message}`, { problems: [linkProblem] });
+    }
+  }
+
+  /** Compiles one module, from its cached data when V8 accepts it, and records what the cache did. */
+  private async compileScript(file: ScriptFile, produceCachedData: boolean): Promise<ivm.Module> {
+    const cachedData = file.cachedData === undefined || !moduleCodeCacheConsumed() ? undefined : new ivm.ExternalCopy(arrayBufferOf(file.cachedData));
+    try {
+      const options: CachedDataOptions = cachedData !== undefined ? { cachedData } : { produceCachedData };
+      const module = (await this.isolate.compileModule(file.source, { filename: moduleUrlOf(file.path), ...options })) as ivm.Module & CachedDataResult;
+      if (cachedData !== undefined && module.cachedDataRejected !== true) {
+        this.cacheReport.accepted.push(file.path);
+        return module;
+      }
+      if (cachedData !== undefined) this.cacheReport.rejected.push(file.path);
+      if (!produceCachedData) return module;
+      // Refused data: compile again to produce fresh data (V8 produces none when it was given some).
+      const produced = cachedData === undefined ? module : ((await this.isolate.compileModule(file.source, { filename: moduleUrlOf(file.path), produceCachedData: true })) as ivm.Module & CachedDataResult);
+      if (produced.cachedData !== undefined) {
+        this.cacheReport.produced.set(file.path, { javascript: file.source, cachedData: Buffer.from(produced.cachedData.copy()) });
+        produced.cachedData.release();
+      }
+      if (produced !== module) produced.release();
+      return module;
+    } finally {
+      cachedData?.release();
     }
   }
 
@@ -479,4 +558,9 @@ function cutText(text: string): string {
 function firstLineOf(text: string): string {
   const end = text.indexOf('\n');
   return end < 0 ? text : text.slice(0, end);
+}
+
+/** The bytes of a Buffer as an ArrayBuffer of their own (a Buffer may be a view into a larger pool). */
+function arrayBufferOf(buffer: Buffer): ArrayBuffer {
+  return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
 }

@@ -3,9 +3,13 @@ export type { BackendCall, BackendResult } from './backend-call.type';
 export { BackendCallError, type BackendCallErrorCode } from './backend-call.error';
 export { BackendServices } from './backend-services.port';
 export { checkScripts } from './check-scripts.util';
-export { CompiledRepository } from './compiled-repository.sandbox';
+export { CompiledRepository, type CodeCacheReport, type CompileOptions } from './compiled-repository.sandbox';
+export { engineFingerprint } from './engine-fingerprint.util';
+export { moduleCodeCacheConsumed } from './module-code-cache.util';
+export { precompileScripts, type PrecompiledScript } from './precompile-scripts.util';
 export type { DeviceRequest } from './device-request.type';
 export { HttpBackendServices, type HttpBackendServiceConfig } from './http-backend-services.adapter';
+export { isScriptPath, isTypeScriptPath, resolveSpecifier, type SpecifierResolution } from './module-specifier.util';
 export type { RunHooks } from './run-hooks.type';
 export {
   BACKEND_CALLS_PER_RUN,
@@ -24,3 +28,4 @@ export type { ScriptLimits } from './script-limits.type';
 export type { ScriptProblem } from './script-problem.type';
 export type { ScriptResponse } from './script-response.type';
 export { ScriptError, type ScriptErrorCode } from './script.error';
+export { transpileScript, transpileScripts, type TranspiledScript } from './typescript-transpile.util';

@@ -20,7 +20,13 @@ import { CachedProjectionCheckpoints } from './cached-projection-checkpoints';
 import { EndpointClaims } from './endpoint-claims.port';
 import { EmbeddedEndpointClaims } from './embedded/embedded-endpoint-claims';
 import { CassandraEndpointClaims } from './cassandra/cassandra-endpoint-claims';
+import { ScriptArtifacts } from './script-artifacts.port';
+import { EmbeddedScriptArtifacts } from './embedded/embedded-script-artifacts';
+import { CassandraScriptArtifacts } from './cassandra/cassandra-script-artifacts';
 import { CassandraRegistryReadModel } from './cassandra/cassandra-registry-read-model';
+import { InsightStore } from './insight-store.port';
+import { EmbeddedInsightStore } from './embedded/embedded-insight-store';
+import { CassandraInsightStore } from './cassandra/cassandra-insight-store';
 
 /** The storage engines of one process: embedded (in memory + a file) or Cassandra. */
 export interface StorageEngines {
@@ -29,6 +35,8 @@ export interface StorageEngines {
   registry: RegistryReadModel;
   checkpoints: ProjectionCheckpoints;
   claims: EndpointClaims;
+  artifacts: ScriptArtifacts;
+  insight: InsightStore;
   close(): Promise<void>;
 }
 
@@ -49,6 +57,8 @@ export function openEmbeddedStorage(dataDir: string | null): StorageEngines {
     registry: new EmbeddedRegistryReadModel(),
     checkpoints: new EmbeddedProjectionCheckpoints(),
     claims: new EmbeddedEndpointClaims(),
+    artifacts: new EmbeddedScriptArtifacts(),
+    insight: new EmbeddedInsightStore(),
     close: async () => undefined,
   };
 }
@@ -62,6 +72,8 @@ export async function openCassandraStorage(config: PlatformConfig['cassandra'], 
     registry: new CassandraRegistryReadModel(client),
     checkpoints: new CachedProjectionCheckpoints(new CassandraProjectionCheckpoints(client)),
     claims: new CassandraEndpointClaims(client),
+    artifacts: new CassandraScriptArtifacts(client),
+    insight: new CassandraInsightStore(client),
     close: () => client.shutdown(),
   };
 }
@@ -99,9 +111,11 @@ export class StoreModule {
         { provide: RegistryReadModel, useValue: engines.registry },
         { provide: ProjectionCheckpoints, useValue: engines.checkpoints },
         { provide: EndpointClaims, useValue: engines.claims },
+        { provide: ScriptArtifacts, useValue: engines.artifacts },
+        { provide: InsightStore, useValue: engines.insight },
         StorageLifecycle,
       ],
-      exports: [EventStore, VcsReadModel, RegistryReadModel, ProjectionCheckpoints, EndpointClaims],
+      exports: [EventStore, VcsReadModel, RegistryReadModel, ProjectionCheckpoints, EndpointClaims, ScriptArtifacts, InsightStore],
     };
   }
 }
