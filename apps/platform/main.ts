@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const control = await createControlApp({ engines, log, adminToken, shared: true });
   await control.listen(config.controlPort, config.host);
 
-  const gateway = new GatewayNode({ registry: engines.registry, vcs: engines.vcs, log, services: new HttpBackendServices(services), logger: (m) => Logger.warn(m, 'gateway') });
+  const gateway = new GatewayNode({ registry: engines.registry, vcs: engines.vcs, insightStore: engines.insight, artifacts: engines.artifacts, log, services: new HttpBackendServices(services), logger: (m) => Logger.warn(m, 'gateway') });
   const gatewayUrl = await gateway.start(config.gatewayPort, config.host);
 
   await seedExample(control.get(CommandBus), control.get(RepositoryReader), engines.eventStore);

@@ -5,9 +5,10 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { routeKey } from '@dsp/deployment';
-import { Guardrails } from './guardrails';
+import { Guardrails, type IsolateCpuClock } from './guardrails';
+import { DEFAULT_REJECTION_HOLD_MS, RejectionHold } from './rejection-hold';
 import { BackendInsight } from './backend-insight';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EndpointDeclarationV1 } from '@dsp/contracts';
 import { type BackendServices, type DeviceRequest, type ScriptLimits, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
 import type { LiveRegistry } from './live-registry';
@@ -44,10 +45,11 @@ function limitsOf(endpoint: EndpointDeclarationV1): ScriptLimits {
 export function createGatewayServer(
   registry: LiveRegistry,
   services: BackendServices,
-  options: { onError?: (message: string) => void; previews?: PreviewRegistry; guardrails?: Guardrails; limits?: Partial<EdgeLimits> } = {},
+  options: { onError?: (message: string) => void; previews?: PreviewRegistry; guardrails?: Guardrails; limits?: Partial<EdgeLimits>; insight?: BackendInsight; rejectionHoldMs?: number } = {},
 ): FastifyInstance {
   const limits: EdgeLimits = { ...DEFAULT_EDGE_LIMITS, ...options.limits };
   const guardrails = options.guardrails ?? new Guardrails();
+  const rejectionHold = new RejectionHold(options.rejectionHoldMs ?? DEFAULT_REJECTION_HOLD_MS);
   // Edge limits: Node answers 431 past maxHeaderSize and 408 past headersTimeout / requestTimeout;
   // Fastify answers 413 past bodyLimit; the URL check below answers 414. Nothing is buffered unbounded.
   const app = Fastify({
@@ -57,6 +59,7 @@ export function createGatewayServer(
     serverFactory: (handler) =>
       createServer({ maxHeaderSize: limits.maxHeaderBytes, headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs }, handler),
   });
+  app.addHook('preClose', async () => rejectionHold.releaseAll());
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.length > limits.maxUrlBytes) {
       return reply.status(414).send({ error: { code: 'uri-too-long', message: `request URLs are limited to ${limits.maxUrlBytes} bytes` } });
@@ -67,11 +70,31 @@ export function createGatewayServer(
   collectDefaultMetrics({ register: metrics });
   const requests = new Counter({ name: 'dsp_gateway_requests_total', help: 'Device requests by repository, endpoint and status', labelNames: ['repository', 'endpoint', 'status'], registers: [metrics] });
   const latency = new Histogram({ name: 'dsp_gateway_request_seconds', help: 'Device request latency', labelNames: ['repository', 'endpoint'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metrics] });
+  const scriptCpu = new Counter({ name: 'dsp_gateway_script_cpu_seconds_total', help: "CPU time of repositories' isolates (script execution)", labelNames: ['repository'], registers: [metrics] });
+  guardrails.onCpuCharged((repository, cpuMs) => scriptCpu.inc({ repository }, cpuMs / 1000));
 
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  app.get('/_dsp/health', async () => ({ status: 'ok', pid: process.pid, repositories: registry.size, running: guardrails.running }));
-  const insight = new BackendInsight(metrics);
+  app.get('/_dsp/health', async () => ({
+    status: 'ok',
+    pid: process.pid,
+    repositories: registry.size,
+    running: guardrails.running,
+    rssBytes: process.memoryUsage.rss(),
+    startup: registry.lastLoad,
+    compile: registry.stats,
+  }));
+  const compileStat = (name: string, help: string, read: () => number): void => {
+    new Counter({ name, help, registers: [metrics], collect() { this.reset(); this.inc(read()); } });
+  };
+  compileStat('dsp_gateway_compilations_total', 'Repository versions compiled into isolates', () => registry.stats.compilations);
+  compileStat('dsp_gateway_compile_seconds_total', 'Time spent compiling repository versions (fetching persisted code included)', () => registry.stats.compileSeconds);
+  compileStat('dsp_gateway_code_cache_accepted_total', 'Scripts compiled from persisted V8 code cache', () => registry.stats.cacheAccepted);
+  compileStat('dsp_gateway_code_cache_rejected_total', 'Scripts whose persisted V8 code cache V8 refused (compiled from source, replaced)', () => registry.stats.cacheRejected);
+  compileStat('dsp_gateway_code_cache_missing_total', 'Scripts without persisted V8 code cache for this engine (compiled from source, stored)', () => registry.stats.cacheMissing);
+  new Gauge({ name: 'dsp_gateway_isolates', help: 'Live isolates of deployed repository versions on this process', registers: [metrics], collect() { this.set(registry.size); } });
+  const insight = options.insight ?? new BackendInsight();
+  insight.exportMetrics(metrics);
   app.get<{ Querystring: { repository?: string } }>('/_dsp/insight', async (request) => ({ node: process.pid, calls: insight.report(request.query.repository) }));
   app.get('/_dsp/metrics', async (_request, reply) => reply.header('Content-Type', metrics.contentType).send(await metrics.metrics()));
 
@@ -88,13 +111,15 @@ export function createGatewayServer(
     if (!match) return reply.status(404).send({ error: { code: 'no-such-endpoint', message: `no endpoint serves ${request.method} ${path}` } });
     const { repository, endpoint, params } = match;
     const route = routeKey(endpoint.method, endpoint.path);
-    const rejection = guardrails.admit(repository.entry, route);
+    const rejection = guardrails.admit(repository.entry, route, repository.compiled);
     if (rejection) {
       requests.inc({ repository: repository.entry.repository, endpoint: `${endpoint.method} ${endpoint.path}`, status: String(rejection.status) });
       if (rejection.retryAfterSeconds !== undefined) reply.header('Retry-After', String(rejection.retryAfterSeconds));
+      if (rejection.held) await new Promise<void>((resolve) => rejectionHold.hold(resolve));
       return reply.status(rejection.status).send({ error: { code: rejection.code, message: rejection.message } });
     }
     let failed = false;
+    let isolate: IsolateCpuClock = repository.compiled;
     const started = process.hrtime.bigint();
     const endpointLabel = `${endpoint.method} ${endpoint.path}`;
     reply.header('X-DSP-Commit', repository.entry.commit);
@@ -111,6 +136,8 @@ export function createGatewayServer(
         await registry.recompile(repository.entry.repository);
         const fresh = registry.match(request.method, path);
         if (!fresh || fresh.repository.compiled.disposed) throw error;
+        guardrails.charge(repository.entry.repository, isolate);
+        isolate = fresh.repository.compiled;
         response = await fresh.repository.compiled.run(endpoint.script, deviceRequest, services, limits);
       }
       requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(response.status) });
@@ -127,8 +154,8 @@ export function createGatewayServer(
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       latency.observe({ repository: repository.entry.repository, endpoint: endpointLabel }, seconds);
-      // Quota accounting uses the time the request spent in the sandbox (an upper bound of its CPU time).
-      guardrails.finish(repository.entry.repository, route, failed, seconds * 1000);
+      // Quotas and the fair share are charged the isolate's own CPU time, not this wall time.
+      guardrails.finish(repository.entry.repository, route, failed, isolate);
     }
   };
   /** Serves from the previewed branch, or returns null to fall through to production (other repositories). */

@@ -6,11 +6,13 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ControlApi } from '../../e2e/support/control-api';
 import { type Child, type ChildGroup, freePort, waitUntil } from './child-processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
+/** The compiled platform the benchmarks start: `dist/` by default; DSP_DIST_DIR points at a private build (e.g. one not shared with concurrent edits). */
+const DIST = process.env.DSP_DIST_DIR ? resolve(process.env.DSP_DIST_DIR) : join(ROOT, 'dist');
 
 /** The trivial endpoint of the issue: same JSON body from the gateway and from bare Fastify. */
 export const TRIVIAL_SCRIPT = "export default async () => ({ status: 200, body: { hello: 'world' } });\n";
@@ -31,7 +33,7 @@ export interface EndpointSpec {
 }
 
 /**
- * Starts `node --no-node-snapshot dist/apps/platform/main.js` on free ports and a fresh data
+ * Starts `node --no-node-snapshot dist/apps/platform/main.js` (or under DSP_DIST_DIR) on free ports and a fresh data
  * directory (removed again by stop()). Kafka/Cassandra variables are removed from its environment
  * so it always runs embedded.
  */
@@ -52,7 +54,7 @@ export async function startEmbeddedPlatform(group: ChildGroup, options: { name?:
   };
   delete env.DSP_KAFKA_BROKERS;
   delete env.DSP_CASSANDRA_CONTACT_POINTS;
-  const child = group.spawnNode(options.name ?? 'platform', [...(options.nodeArgs ?? []), '--no-node-snapshot', join(ROOT, 'dist', 'apps', 'platform', 'main.js')], env);
+  const child = group.spawnNode(options.name ?? 'platform', [...(options.nodeArgs ?? []), '--no-node-snapshot', join(DIST, 'apps', 'platform', 'main.js')], env);
   const api = new ControlApi(`http://127.0.0.1:${controlPort}`, token);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const removeOnExit = (): void => rmSync(dataDir, { recursive: true, force: true });
