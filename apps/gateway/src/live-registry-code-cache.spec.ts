@@ -103,3 +103,23 @@ describe('LiveRegistry and the persisted code cache', () => {
     expect(warnings.join('\n')).toContain('code cache of tv unavailable, compiling from source: Error: cassandra timed out');
   });
 });
+
+describe('LiveRegistry following registry changes', () => {
+  it('installs the entry a change carries without reading the registry, and reads it when the change has none', async () => {
+    const registry = new EmbeddedRegistryReadModel();
+    await registry.put({ ...ENTRY, revision: 2 });
+    const get = vi.spyOn(registry, 'get');
+    const live = new LiveRegistry(registry, await vcsWithSources());
+    registries.push(live);
+    const { repository, commit, revision, ...entry } = ENTRY;
+
+    await live.onChange({ repository, commit, revision, entry });
+    expect(get).not.toHaveBeenCalled();
+    expect(live.revisionOf('tv')).toBe(1);
+    expect(await served(live)).toBe('hello tv');
+
+    await live.onChange({ repository, commit, revision: 2 });
+    expect(get).toHaveBeenCalledWith('tv');
+    expect(live.revisionOf('tv')).toBe(2);
+  });
+});

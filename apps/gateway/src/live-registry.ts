@@ -5,7 +5,7 @@
  */
 import FindMyWay, { type HTTPVersion, type Instance } from 'find-my-way';
 import type { EndpointDeclarationV1, RegistryChangedV1 } from '@dsp/contracts';
-import { CompiledRepository, DEFAULT_SCRIPT_LIMITS, engineFingerprint, type ScriptFile } from '@dsp/runtime';
+import { CompiledRepository, DEFAULT_SCRIPT_LIMITS, engineFingerprint, IsolatePool, type ScriptFile } from '@dsp/runtime';
 import { artifactDigest, type RegistryEntry, type RegistryReadModel, type ScriptArtifact, type ScriptArtifacts, type VcsReadModel } from '@dsp/store';
 
 export interface LiveRepository {
@@ -18,6 +18,9 @@ export interface RouteMatch {
   endpoint: EndpointDeclarationV1;
   params: Record<string, string>;
 }
+
+/** Spare warm isolates a node keeps: enough for a burst of commits, a few MB each. */
+const SPARE_ISOLATES = 2;
 
 /** What compiling has cost this node so far (exported as metrics). */
 export interface CompileStats {
@@ -52,6 +55,8 @@ export class LiveRegistry {
   /** The last load that installed something: how long listing, fetching code and compiling took. */
   lastLoad: LoadReport | null = null;
   private routerDeferred = false;
+  /** Warm isolates ready for the next version to install (a commit reaching this node). */
+  private readonly pool = new IsolatePool(SPARE_ISOLATES, DEFAULT_SCRIPT_LIMITS.memoryMb);
   readonly stats: CompileStats = { compilations: 0, compileSeconds: 0, cacheAccepted: 0, cacheRejected: 0, cacheMissing: 0 };
 
   constructor(
@@ -90,7 +95,8 @@ export class LiveRegistry {
 
   async onChange(change: RegistryChangedV1): Promise<void> {
     if ((this.repositories.get(change.repository)?.entry.revision ?? -1) >= change.revision) return;
-    const entry = await this.registry.get(change.repository);
+    // The change carries the entry as written (unless it is large): no read back from the store.
+    const entry = change.entry ? { ...change.entry, repository: change.repository, commit: change.commit, revision: change.revision } : await this.registry.get(change.repository);
     if (entry) await this.install(entry);
   }
 
@@ -148,6 +154,7 @@ export class LiveRegistry {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.installing.values()]);
+    await this.pool.close();
     for (const repository of this.repositories.values()) repository.compiled.dispose();
     this.repositories.clear();
   }
@@ -160,7 +167,7 @@ export class LiveRegistry {
   private async compile(entry: RegistryEntry, code?: ScriptFile[]): Promise<CompiledRepository> {
     const started = performance.now();
     const files = code ?? (await this.codeOf(entry));
-    const compiled = await CompiledRepository.compile(files, { memoryMb: memoryOf(entry), produceCachedData: this.artifacts !== undefined });
+    const compiled = await CompiledRepository.compile(files, { memoryMb: memoryOf(entry), produceCachedData: this.artifacts !== undefined, pool: this.pool });
     const { accepted, rejected, produced } = compiled.codeCache;
     this.stats.compilations += 1;
     this.stats.compileSeconds += (performance.now() - started) / 1000;

@@ -4,11 +4,12 @@
  * gateways are told on Kafka.
  */
 import { Injectable } from '@nestjs/common';
-import { Topics, type EventEnvelope, type RegistryChangedV1 } from '@dsp/contracts';
+import { Topics, type EventEnvelope } from '@dsp/contracts';
 import { EventLog } from '@dsp/event-log';
 import { RegistryReadModel, VcsReadModel, type RegistryEntry } from '@dsp/store';
 import { RepositoryReader, toRepositoryEvent } from '@dsp/vcs';
 import { registryEntryAt } from './registry-entry.builder';
+import { registryChangeMessage } from './registry-change.util';
 import { DEPLOYED_BRANCH } from './deployed-branch.constant';
 
 @Injectable()
@@ -72,7 +73,6 @@ export class RegistryProjection {
 
   private async publish(entry: RegistryEntry): Promise<void> {
     await this.registry.put(entry);
-    const change: RegistryChangedV1 = { repository: entry.repository, commit: entry.commit, revision: entry.revision };
-    await this.log.publish(Topics.registryChanges, [{ key: entry.repository, value: JSON.stringify(change) }]);
+    await this.log.publish(Topics.registryChanges, [{ key: entry.repository, value: registryChangeMessage(entry) }]);
   }
 }

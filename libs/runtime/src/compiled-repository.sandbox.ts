@@ -3,11 +3,12 @@ import type { BackendCall, BackendResult } from './backend-call.type';
 import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
 import { isolateFailureOf } from './isolate-error.util';
+import { type Bridge, type IsolatePool, WarmIsolate } from './warm-isolate';
 import { moduleCodeCacheConsumed } from './module-code-cache.util';
 import { linkModules } from './module-linking.util';
 import { importProblemsOf, isScriptPath, moduleUrlOf, normalizeScriptPath, syntaxProblemOf } from './module-specifier.util';
 import type { RunHooks } from './run-hooks.type';
-import { BACKEND_CALLS_PER_RUN, MAP_ENTRIES_PER_MB, RUN_OUTCOME, SANDBOX_BOOTSTRAP } from './sandbox-bootstrap.constant';
+import { BACKEND_CALLS_PER_RUN, RUN_OUTCOME } from './sandbox-bootstrap.constant';
 import type { ScriptFile } from './script-file.type';
 import { DEFAULT_SCRIPT_LIMITS, MAX_SCRIPT_MEMORY_MB, MIN_SCRIPT_MEMORY_MB } from './script-limits.constant';
 import type { ScriptLimits } from './script-limits.type';
@@ -22,6 +23,8 @@ export interface CompileOptions {
   memoryMb?: number;
   /** Produce V8 code cache for every script compiled from source (see `codeCache`). */
   produceCachedData?: boolean;
+  /** Spare warm isolates to take instead of creating one (when the heap size matches). */
+  pool?: IsolatePool;
 }
 
 export interface CodeCacheReport {
@@ -76,13 +79,6 @@ interface Slice {
 const WEDGED_GRACE_MS = 1000;
 const ERROR_TEXT_CHARS = 4000;
 
-/** The bootstrap's functions, as the host calls them. */
-interface Bridge {
-  invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number) => void>;
-  settle: ivm.Reference<(runId: number, callId: number, ok: boolean, value: BackendResult | string) => void>;
-  abandon: ivm.Reference<(runId: number) => void>;
-  register: ivm.Reference<(path: string, namespace: unknown) => string>;
-}
 
 /**
  * A repository's scripts compiled and linked in one isolate with one context, ready to serve.
@@ -99,7 +95,6 @@ export class CompiledRepository {
   private readonly loads = new Map<string, Promise<void>>();
   private readonly ready = new Set<string>();
   private readonly runs = new Map<number, ActiveRun>();
-  private readonly hostReferences: ivm.Reference[];
   private readonly bridge: Bridge;
   private nextRunId = 0;
   private isDisposed = false;
@@ -111,24 +106,18 @@ export class CompiledRepository {
   private lastCpuTimeMs = 0;
   private readonly cacheReport: CodeCacheReport = { accepted: [], rejected: [], produced: new Map() };
 
-  private constructor(
-    private readonly isolate: ivm.Isolate,
-    private readonly context: ivm.Context,
-    memoryMb: number,
-  ) {
-    this.hostReferences = [
-      new ivm.Reference((runId: number, callId: number, call: BackendCall) => this.onCall(runId, callId, call)),
-      new ivm.Reference((runId: number, line: string) => this.onLog(runId, line)),
-      new ivm.Reference((runId: number, outcome: number, payload: string) => this.onDone(runId, outcome, payload)),
-    ];
-    const bootstrap = context.evalClosureSync(SANDBOX_BOOTSTRAP, [...this.hostReferences, memoryMb * MAP_ENTRIES_PER_MB], { result: { reference: true } });
-    this.bridge = {
-      invoke: bootstrap.getSync('invoke', { reference: true }),
-      settle: bootstrap.getSync('settle', { reference: true }),
-      abandon: bootstrap.getSync('abandon', { reference: true }),
-      register: bootstrap.getSync('register', { reference: true }),
-    };
-    bootstrap.release();
+  private readonly isolate: ivm.Isolate;
+  private readonly context: ivm.Context;
+
+  private constructor(private readonly sandbox: WarmIsolate) {
+    this.isolate = sandbox.isolate;
+    this.context = sandbox.context;
+    this.bridge = sandbox.bridge;
+    sandbox.bind({
+      onCall: (runId, callId, call) => this.onCall(runId, callId, call),
+      onLog: (runId, line) => this.onLog(runId, line),
+      onDone: (runId, outcome, payload) => this.onDone(runId, outcome, payload),
+    });
   }
 
   /**
@@ -144,13 +133,13 @@ export class CompiledRepository {
   static async compile(files: ScriptFile[], options: CompileOptions = {}): Promise<CompiledRepository> {
     files = transpiledScripts(files); // TypeScript scripts as JavaScript; a syntax error is 'script-invalid'
     const memoryMb = Math.min(MAX_SCRIPT_MEMORY_MB, Math.max(MIN_SCRIPT_MEMORY_MB, options.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb));
-    const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
+    const sandbox = await (options.pool?.take(memoryMb) ?? WarmIsolate.create(memoryMb));
     try {
-      const repository = new CompiledRepository(isolate, await isolate.createContext(), memoryMb);
+      const repository = new CompiledRepository(sandbox);
       await repository.link(files, options.produceCachedData === true);
       return repository;
     } catch (error) {
-      if (!isolate.isDisposed) isolate.dispose();
+      sandbox.dispose();
       if (isolateFailureOf(error) === 'memory') {
         throw new ScriptError('script-memory', `the repository does not fit in ${memoryMb} MB`);
       }
@@ -479,9 +468,7 @@ export class CompiledRepository {
             }),
       );
     }
-    if (this.isolate.isDisposed) return;
-    for (const reference of this.hostReferences) reference.release();
-    this.isolate.dispose();
+    this.sandbox.dispose();
   }
 
   // --- the watchdog: an isolate that overruns every timeout it was given is given up ---

@@ -5,6 +5,7 @@ export { BackendServices } from './backend-services.port';
 export { checkScripts } from './check-scripts.util';
 export { CompiledRepository, type CodeCacheReport, type CompileOptions } from './compiled-repository.sandbox';
 export { engineFingerprint } from './engine-fingerprint.util';
+export { IsolatePool } from './warm-isolate';
 export { moduleCodeCacheConsumed } from './module-code-cache.util';
 export { precompileScripts, type PrecompiledScript } from './precompile-scripts.util';
 export type { DeviceRequest } from './device-request.type';
