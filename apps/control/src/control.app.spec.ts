@@ -1,11 +1,8 @@
 /** The management API's contract at the HTTP edge, on embedded engines (no Kafka, no Cassandra). */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedEventLog } from '@dsp/event-log';
 import { expectEventually } from '@dsp/testing';
-import { openEmbeddedStorage } from '@dsp/store';
-import { createProjectorApp, ProjectorService } from '../../projector/src/projector.app';
-import { createControlApp } from './control.app';
+import { startEmbeddedControlPlane } from './embedded-control-plane-test.util';
 
 const token = 'spec-token';
 const auth = { authorization: `Bearer ${token}` };
@@ -13,26 +10,16 @@ const author = { name: 'Ada', email: 'ada@localhost' };
 
 describe('management API', () => {
   let app: NestFastifyApplication;
-  let stopProjector: () => Promise<void>;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    const engines = openEmbeddedStorage(null);
-    const log = new EmbeddedEventLog();
-    const projectorApp = await createProjectorApp({ engines, log, shared: true });
-    const projector = projectorApp.get(ProjectorService);
-    await projector.start();
-    stopProjector = async () => {
-      await projector.stop();
-      await projectorApp.close();
-    };
-    app = await createControlApp({ engines, log, adminToken: token, relayIntervalMs: 60_000, shared: true });
+    const plane = await startEmbeddedControlPlane(token);
+    app = plane.app;
+    stop = plane.close;
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
-  afterAll(async () => {
-    await app.close();
-    await stopProjector();
-  });
+  afterAll(async () => stop());
 
   const call = async (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = auth) => {
     const response = await app.inject({ method, url, payload: payload as Record<string, unknown> | undefined, headers });

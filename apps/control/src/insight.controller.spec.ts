@@ -1,11 +1,9 @@
 /** `GET /v1/repos/{repo}/insight` on embedded engines: two gateway nodes' reports, summed. */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedEventLog } from '@dsp/event-log';
-import { openEmbeddedStorage, type BackendCallTotals, type StorageEngines } from '@dsp/store';
+import type { BackendCallTotals, StorageEngines } from '@dsp/store';
 import { expectEventually } from '@dsp/testing';
-import { createProjectorApp, ProjectorService } from '../../projector/src/projector.app';
-import { createControlApp } from './control.app';
+import { startEmbeddedControlPlane } from './embedded-control-plane-test.util';
 
 const token = 'spec-token';
 const auth = { authorization: `Bearer ${token}` };
@@ -31,26 +29,17 @@ interface Summary {
 describe('backend insight across gateway nodes', () => {
   let app: NestFastifyApplication;
   let engines: StorageEngines;
-  let stopProjector: () => Promise<void>;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    engines = openEmbeddedStorage(null);
-    const log = new EmbeddedEventLog();
-    const projectorApp = await createProjectorApp({ engines, log, shared: true });
-    const projector = projectorApp.get(ProjectorService);
-    await projector.start();
-    stopProjector = async () => {
-      await projector.stop();
-      await projectorApp.close();
-    };
-    app = await createControlApp({ engines, log, adminToken: token, relayIntervalMs: 60_000, shared: true });
+    const plane = await startEmbeddedControlPlane(token);
+    app = plane.app;
+    engines = plane.engines;
+    stop = plane.close;
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
-  afterAll(async () => {
-    await app.close();
-    await stopProjector();
-  });
+  afterAll(async () => stop());
 
   const get = async (url: string, headers: Record<string, string> = auth) => {
     const response = await app.inject({ method: 'GET', url, headers });

@@ -1,24 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { CompiledRepository } from './compiled-repository.sandbox';
+import { describe, expect, it } from 'vitest';
+import type { CompiledRepository } from './compiled-repository.sandbox';
 import { engineFingerprint } from './engine-fingerprint.util';
 import { moduleCodeCacheConsumed } from './module-code-cache.util';
 import { precompileScripts } from './precompile-scripts.util';
 import { RecordingBackendServices } from './recording-backend-services.fake';
-import { deviceRequest, TEST_LIMITS } from './sandbox-test.util';
+import { compilerForSpec, deviceRequest, TEST_LIMITS } from './sandbox-test.util';
 import type { ScriptFile } from './script-file.type';
 
 const noServices = new RecordingBackendServices({});
-const opened: CompiledRepository[] = [];
-
-async function compile(files: ScriptFile[], produceCachedData = true): Promise<CompiledRepository> {
-  const repository = await CompiledRepository.compile(files, { memoryMb: TEST_LIMITS.memoryMb, produceCachedData });
-  opened.push(repository);
-  return repository;
-}
-
-afterEach(() => {
-  for (const repository of opened.splice(0)) repository.dispose();
-});
+const compiler = compilerForSpec({ memoryMb: TEST_LIMITS.memoryMb, produceCachedData: true });
+const compile = (files: ScriptFile[], produceCachedData = true): Promise<CompiledRepository> => compiler(files, { produceCachedData });
 
 const FILES: ScriptFile[] = [
   { path: 'lib/format.js', source: `export const format = (name) => 'hello ' + name;` },

@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CompiledRepository } from './compiled-repository.sandbox';
 import { RecordingBackendServices } from './recording-backend-services.fake';
-import { deviceRequest, scriptErrorOf, TEST_LIMITS } from './sandbox-test.util';
+import { compilerForSpec, deviceRequest, scriptErrorOf, TEST_LIMITS } from './sandbox-test.util';
 import type { ScriptFile } from './script-file.type';
 
 const noServices = new RecordingBackendServices({});
-const opened: CompiledRepository[] = [];
-
-async function compile(files: ScriptFile[]): Promise<CompiledRepository> {
-  const repository = await CompiledRepository.compile(files, { memoryMb: TEST_LIMITS.memoryMb });
-  opened.push(repository);
-  return repository;
-}
-
-afterEach(() => {
-  for (const repository of opened.splice(0)) repository.dispose();
-});
+const compile = compilerForSpec();
 
 describe('CompiledRepository with TypeScript scripts', () => {
   it('runs a .ts endpoint that imports a .ts module and answers with typed data', async () => {

@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CompiledRepository } from './compiled-repository.sandbox';
 import { RecordingBackendServices } from './recording-backend-services.fake';
-import { deviceRequest, scriptErrorOf, TEST_LIMITS } from './sandbox-test.util';
+import { compilerForSpec, deviceRequest, scriptErrorOf, TEST_LIMITS } from './sandbox-test.util';
 import type { ScriptFile } from './script-file.type';
 import { ScriptError } from './script.error';
 
 const noServices = new RecordingBackendServices({});
-const opened: CompiledRepository[] = [];
-
-async function compile(files: ScriptFile[]): Promise<CompiledRepository> {
-  const repository = await CompiledRepository.compile(files, { memoryMb: TEST_LIMITS.memoryMb });
-  opened.push(repository);
-  return repository;
-}
-
-afterEach(() => {
-  for (const repository of opened.splice(0)) repository.dispose();
-});
+const compile = compilerForSpec();
 
 describe('CompiledRepository', () => {
   it('runs a script whose handler answers with the request params', async () => {
@@ -336,8 +326,7 @@ describe('CompiledRepository', () => {
   });
 
   it('clamps the memory limit to 128 MB', async () => {
-    const repository = await CompiledRepository.compile([{ path: 'a.js', source: `export default () => ({ status: 200 });` }], { memoryMb: 4096 });
-    opened.push(repository);
+    const repository = await compile([{ path: 'a.js', source: `export default () => ({ status: 200 });` }], { memoryMb: 4096 });
 
     const response = await repository.run('a.js', deviceRequest(), noServices, TEST_LIMITS);
 

@@ -1,4 +1,7 @@
+import { afterEach } from 'vitest';
+import { CompiledRepository, type CompileOptions } from './compiled-repository.sandbox';
 import type { DeviceRequest } from './device-request.type';
+import type { ScriptFile } from './script-file.type';
 import type { ScriptLimits } from './script-limits.type';
 import { ScriptError, type ScriptErrorCode } from './script.error';
 
@@ -20,4 +23,17 @@ export async function scriptErrorOf(run: Promise<unknown>, code: ScriptErrorCode
     return error;
   }
   throw new Error(`expected ${code} but the run answered ${JSON.stringify(outcome)}`);
+}
+
+/** A compile function for a spec file: every repository it compiles is disposed after each test. */
+export function compilerForSpec(defaults: CompileOptions = { memoryMb: TEST_LIMITS.memoryMb }): (files: ScriptFile[], options?: CompileOptions) => Promise<CompiledRepository> {
+  const opened: CompiledRepository[] = [];
+  afterEach(() => {
+    for (const repository of opened.splice(0)) repository.dispose();
+  });
+  return async (files, options = {}) => {
+    const repository = await CompiledRepository.compile(files, { ...defaults, ...options });
+    opened.push(repository);
+    return repository;
+  };
 }

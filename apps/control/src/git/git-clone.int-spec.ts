@@ -11,11 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedEventLog } from '@dsp/event-log';
-import { openEmbeddedStorage } from '@dsp/store';
 import { pollUntil } from '@dsp/testing';
-import { createProjectorApp, ProjectorService } from '../../../projector/src/projector.app';
-import { createControlApp } from '../control.app';
+import { startEmbeddedControlPlane } from '../embedded-control-plane-test.util';
 
 const run = promisify(execFile);
 const token = 'git-spec-token';
@@ -55,7 +52,7 @@ const STEPS: { message: string; changes: Change[] }[] = [
 
 describe('git clone over dumb HTTP', () => {
   let app: NestFastifyApplication;
-  let stopProjector: () => Promise<void>;
+  let stop: () => Promise<void>;
   let baseUrl: string;
   const tempDirs: string[] = [];
   /** Files of the branch after the last commit. */
@@ -95,16 +92,9 @@ describe('git clone over dumb HTTP', () => {
   };
 
   beforeAll(async () => {
-    const engines = openEmbeddedStorage(null);
-    const log = new EmbeddedEventLog();
-    const projectorApp = await createProjectorApp({ engines, log, shared: true });
-    const projector = projectorApp.get(ProjectorService);
-    await projector.start();
-    stopProjector = async () => {
-      await projector.stop();
-      await projectorApp.close();
-    };
-    app = await createControlApp({ engines, log, adminToken: token, relayIntervalMs: 60_000, shared: true });
+    const plane = await startEmbeddedControlPlane(token);
+    app = plane.app;
+    stop = plane.close;
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();
     if (address === null || typeof address === 'string') throw new Error('control app is not listening on a TCP port');
@@ -137,8 +127,7 @@ describe('git clone over dumb HTTP', () => {
   }, 30_000);
 
   afterAll(async () => {
-    await app.close();
-    await stopProjector();
+    await stop();
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
 

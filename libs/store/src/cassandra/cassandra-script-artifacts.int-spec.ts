@@ -1,34 +1,12 @@
 /** The ScriptArtifacts contract against a real Cassandra, in a keyspace of its own (dropped afterwards). */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cassandraContactPoints, randomName } from '@dsp/testing';
+import { describe, expect, it } from 'vitest';
+import { randomName } from '@dsp/testing';
 import { artifactDigest } from '../script-artifact-digest.util';
 import { describeScriptArtifactsContract } from '../script-artifacts.contract';
-import { openCassandraStorage } from '../store.module';
+import { cassandraStorageForSpec } from './cassandra-storage-test.util';
 
-const keyspace = randomName('dsp_test');
-let storage: Awaited<ReturnType<typeof openCassandraStorage>> | null = null;
-
-beforeAll(async () => {
-  storage = await openCassandraStorage({
-    contactPoints: cassandraContactPoints(),
-    localDataCenter: 'datacenter1',
-    keyspace,
-    replication: { class: 'SimpleStrategy', replication_factor: 1 },
-    consistency: 'localQuorum',
-  });
-});
-
-afterAll(async () => {
-  if (!storage) return;
-  await storage.client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-  await storage.close();
-});
-
-function opened(): NonNullable<typeof storage> {
-  if (!storage) throw new Error('cassandra storage did not open');
-  return storage;
-}
+const opened = cassandraStorageForSpec();
 
 describeScriptArtifactsContract('cassandra', () => ({
   artifacts: opened().artifacts,
