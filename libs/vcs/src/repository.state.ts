@@ -1,5 +1,5 @@
 import type { GitIdentityV1, RepositoryEventV1, RepositoryQuotasV1 } from '@dsp/contracts';
-import { RepositoryNotFoundError } from './vcs.errors';
+import { BranchNotFoundError, RepositoryNotFoundError, StaleParentError } from './vcs.errors';
 
 export interface FileState {
   blob: string;
@@ -184,6 +184,18 @@ export function contentsAt(state: RepositoryState, commit: string | null): Map<s
 /** Throws repository-not-found unless the stream holds a repository. */
 export function requireRepository(state: RepositoryState, repository: string): void {
   if (state.repository === null) throw new RepositoryNotFoundError(repository);
+}
+
+/**
+ * The branch of an existing repository, or branch-not-found; with `expectedHead`, stale-parent
+ * unless the branch is still at it.
+ */
+export function requireBranch(state: RepositoryState, repository: string, branch: string, expectedHead?: string): BranchState {
+  requireRepository(state, repository);
+  const found = state.branches.get(branch);
+  if (!found) throw new BranchNotFoundError(repository, branch);
+  if (expectedHead && expectedHead !== found.head) throw new StaleParentError(branch, expectedHead, found.head);
+  return found;
 }
 
 /** The commit production serves: the pinned one, else the head of main. */

@@ -1,11 +1,10 @@
 /** Pure decisions about branches and tags. */
 import type { RepositoryEventV1 } from '@dsp/contracts';
 import { BRANCH_NAME_PATTERN } from '../limits.constant';
-import { requireRepository, type RepositoryState } from '../repository.state';
+import { requireBranch, requireRepository, type RepositoryState } from '../repository.state';
 import { resolveInState } from '../state-revision.util';
 import {
   BranchExistsError,
-  BranchNotFoundError,
   BranchProtectedError,
   InvalidCommitError,
   TagExistsError,
@@ -29,18 +28,14 @@ export function decideCreateBranch(state: RepositoryState, command: CreateBranch
 }
 
 export function decideDeleteBranch(state: RepositoryState, command: DeleteBranchCommand): RepositoryEventV1[] {
-  requireRepository(state, command.repository);
-  const branch = state.branches.get(command.branch);
-  if (!branch) throw new BranchNotFoundError(command.repository, command.branch);
+  const branch = requireBranch(state, command.repository, command.branch);
   if (command.branch === 'main') throw new BranchProtectedError('main', 'production follows it, it cannot be deleted');
   if (branch.requireMerge) throw new BranchProtectedError(command.branch, 'remove its protection first');
   return [{ type: 'BranchDeleted', data: { repository: command.repository, branch: command.branch, head: branch.head } }];
 }
 
 export function decideProtectBranch(state: RepositoryState, command: ProtectBranchCommand): RepositoryEventV1[] {
-  requireRepository(state, command.repository);
-  const branch = state.branches.get(command.branch);
-  if (!branch) throw new BranchNotFoundError(command.repository, command.branch);
+  const branch = requireBranch(state, command.repository, command.branch);
   if (branch.requireMerge === command.requireMerge) return [];
   return [{ type: 'BranchProtectionChanged', data: { repository: command.repository, branch: command.branch, requireMerge: command.requireMerge } }];
 }

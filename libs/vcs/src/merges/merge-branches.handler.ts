@@ -2,11 +2,11 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { draftFromFiles } from '../commit-draft';
 import { isAncestor, mergeBase, onFirstParentChain } from '../commit-graph.util';
 import { CommitWriter } from '../commit-writer';
-import { contentsAt, requireRepository } from '../repository.state';
+import { contentsAt, requireBranch } from '../repository.state';
 import { RepositoryStreams } from '../repository-streams';
 import { resolveInState } from '../state-revision.util';
 import { mergeFiles } from '../three-way-merge.adapter';
-import { BranchNotFoundError, MergeConflictError, StaleParentError } from '../vcs.errors';
+import { MergeConflictError } from '../vcs.errors';
 import { MergeBranchesCommand, type MergeResult } from './merge-branches.command';
 
 @CommandHandler(MergeBranchesCommand)
@@ -18,11 +18,8 @@ export class MergeBranchesHandler implements ICommandHandler<MergeBranchesComman
 
   async execute(command: MergeBranchesCommand): Promise<MergeResult> {
     const state = await this.streams.load(command.repository);
-    requireRepository(state, command.repository);
-    const target = state.branches.get(command.target);
-    if (!target) throw new BranchNotFoundError(command.repository, command.target);
     const { options } = command;
-    if (options.expectedTarget && options.expectedTarget !== target.head) throw new StaleParentError(command.target, options.expectedTarget, target.head);
+    const target = requireBranch(state, command.repository, command.target, options.expectedTarget);
     const source = resolveInState(state, command.source);
     const dryRun = options.dryRun ?? false;
     const result = (kind: MergeResult['result'], commit: string | null, conflicts: MergeResult['conflicts'] = []): MergeResult => ({ result: kind, dryRun, target: command.target, commit, conflicts });

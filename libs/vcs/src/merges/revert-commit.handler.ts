@@ -1,11 +1,11 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { draftFromFiles } from '../commit-draft';
 import { CommitWriter, type CommitResult } from '../commit-writer';
-import { contentsAt, requireRepository } from '../repository.state';
+import { contentsAt, requireBranch } from '../repository.state';
 import { RepositoryStreams } from '../repository-streams';
 import { resolveInState, subjectOf } from '../state-revision.util';
 import { mergeFiles } from '../three-way-merge.adapter';
-import { BranchNotFoundError, RevertConflictError, StaleParentError, VcsError } from '../vcs.errors';
+import { RevertConflictError, VcsError } from '../vcs.errors';
 import { RevertCommitCommand } from './revert-commit.command';
 
 /** git revert: a three-way merge of the branch head with the commit's parent, based on the commit. */
@@ -18,11 +18,8 @@ export class RevertCommitHandler implements ICommandHandler<RevertCommitCommand,
 
   async execute(command: RevertCommitCommand): Promise<CommitResult> {
     const state = await this.streams.load(command.repository);
-    requireRepository(state, command.repository);
-    const branch = state.branches.get(command.branch);
-    if (!branch) throw new BranchNotFoundError(command.repository, command.branch);
     const { options } = command;
-    if (options.expectedHead && options.expectedHead !== branch.head) throw new StaleParentError(command.branch, options.expectedHead, branch.head);
+    const branch = requireBranch(state, command.repository, command.branch, options.expectedHead);
     const reverted = resolveInState(state, command.commit);
     const commit = state.commits.get(reverted);
     if (!commit) throw new VcsError('revision-not-found', `commit ${command.commit} not found`);
