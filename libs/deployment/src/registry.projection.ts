@@ -27,9 +27,8 @@ export class RegistryProjection {
     switch (event.type) {
       case 'BranchMoved': {
         if (event.data.branch !== DEPLOYED_BRANCH) return;
-        const current = await this.registry.get(event.data.repository);
-        if (current?.pinned) return; // rolled back: production stays on the pinned commit until rolled forward
-        return this.deploy(envelope, event.data.repository, event.data.to, false);
+        // Rolled back: production stays on the pinned commit until rolled forward.
+        return this.deploy(envelope, event.data.repository, event.data.to, false, { unlessPinned: true });
       }
       case 'DeploymentPinned':
         return this.deploy(envelope, event.data.repository, event.data.commit, true);
@@ -47,11 +46,13 @@ export class RegistryProjection {
     }
   }
 
-  private async deploy(envelope: EventEnvelope, repository: string, commit: string, pinned: boolean): Promise<void> {
+  private async deploy(envelope: EventEnvelope, repository: string, commit: string, pinned: boolean, options: { unlessPinned?: boolean } = {}): Promise<void> {
+    const current = await this.registry.get(repository);
+    if (options.unlessPinned && current?.pinned) return;
     const revision = envelope.revision;
     const entry = await registryEntryAt(this.reader, repository, commit, revision);
     // Switches and quotas outlive deployments; those set before the first one are in the stream.
-    const settings = (await this.registry.get(repository)) ?? (await this.settingsBefore(envelope.stream, revision, entry));
+    const settings = current ?? (await this.settingsBefore(envelope.stream, revision, entry));
     await this.publish({ ...entry, pinned, switchedOff: settings.switchedOff, quotas: settings.quotas });
   }
 
