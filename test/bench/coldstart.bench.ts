@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { AppProcess, distributedEnvironment, freePort, waitForHttp } from '../e2e/support/platform-processes';
 import { ControlApi } from '../e2e/support/control-api';
-import { fixed, median, sleep } from './gateway/stats';
+import { fixed, median, sleep } from './support/bench-stats';
 
 const { values } = parseArgs({
   options: {

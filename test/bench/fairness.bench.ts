@@ -28,7 +28,7 @@ import { ChildGroup } from './gateway/child-processes';
 import { hammer, latencySummary, type ThroughputResult } from './gateway/load';
 import { cpuBetween, snapshotCpu, type CpuUsage } from './gateway/process-cpu';
 import { deployRepository, startEmbeddedPlatform, TRIVIAL_SCRIPT, type EmbeddedPlatform } from './gateway/servers';
-import { fixed, interleaved, median, percent, sleep, table } from './gateway/stats';
+import { fixed, interleaved, median, percent, sleep, table } from './support/bench-stats';
 
 const BREAKER_OFF = '1000000';
 const CONFIGURATIONS = [

@@ -25,7 +25,7 @@ import { summarizeCpuProfile } from './gateway/cpu-profile';
 import { hammer, latencySummary, paced, type ThroughputResult } from './gateway/load';
 import { cpuBetween, snapshotCpu, type CpuUsage } from './gateway/process-cpu';
 import { deployRepository, startBareFastify, startEmbeddedPlatform, TRIVIAL_BODY, TRIVIAL_SCRIPT, type EmbeddedPlatform } from './gateway/servers';
-import { fixed, interleaved, median, percent, signed, sleep, table } from './gateway/stats';
+import { fixed, interleaved, median, percent, signed, sleep, table } from './support/bench-stats';
 
 const { values } = parseArgs({
   options: {

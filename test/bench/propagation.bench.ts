@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { AppProcess, distributedEnvironment, freePort, waitForHttp } from '../e2e/support/platform-processes';
 import { ControlApi } from '../e2e/support/control-api';
 import type { ShadowGateway } from './gateway/shadow-gateway';
-import { fixed, median, quantile, sleep } from './gateway/stats';
+import { fixed, median, quantile, sleep } from './support/bench-stats';
 
 const { values } = parseArgs({
   options: {

@@ -30,7 +30,7 @@ import { evolve, emptyRepositoryState, type RepositoryState } from '../../libs/v
 import { toRepositoryEvent } from '../../libs/vcs/src/repository-streams';
 import { mergeFiles } from '../../libs/vcs/src/three-way-merge.adapter';
 import { AppProcess, distributedEnvironment, freePort, waitForHttp } from '../e2e/support/platform-processes';
-import { median, ms, quantile, table } from './support/bench-stats';
+import { fixed as ms, median, quantile, table } from './support/bench-stats';
 import { GitCli, writeFastImportStream, type GitRun, type RecordedCommit } from './support/git-cli';
 import { HistoryPlan, SCRIPTS, type Author, type PlannedCommit } from './support/vcs-history';
 

@@ -4,8 +4,7 @@
  * benchmark ends, fails, or is interrupted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { sleep } from './stats';
+import { sleep } from '../support/bench-stats';
 
 export class Child {
   private readonly output: string[] = [];
@@ -78,17 +77,6 @@ export class ChildGroup {
       });
     }
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Polls until `ready()` resolves true; fails with the child's log if it died or time ran out. */

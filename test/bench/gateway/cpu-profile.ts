@@ -4,7 +4,7 @@
  * thread is sampled: isolate threads of isolated-vm do not appear.
  */
 import { readFile } from 'node:fs/promises';
-import { fixed, table } from './stats';
+import { fixed, table } from '../support/bench-stats';
 
 interface CallFrame {
   functionName: string;

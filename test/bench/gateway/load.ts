@@ -5,7 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
-import { quantile } from './stats';
+import { quantile } from '../support/bench-stats';
 
 export interface ThroughputResult {
   /** 2xx responses per second over the run. */

@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ControlApi } from '../../e2e/support/control-api';
-import { type Child, type ChildGroup, freePort, waitUntil } from './child-processes';
+import { freePort } from '../../e2e/support/platform-processes';
+import { type Child, type ChildGroup, waitUntil } from './child-processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 /** The compiled platform the benchmarks start: `dist/` by default; DSP_DIST_DIR points at a private build (e.g. one not shared with concurrent edits). */

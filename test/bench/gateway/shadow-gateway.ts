@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { median, quantile, fixed } from './stats';
+import { median, quantile, fixed } from '../support/bench-stats';
 
 type Store = typeof import('../../../libs/store/src');
 type Config = typeof import('../../../libs/config/src');
