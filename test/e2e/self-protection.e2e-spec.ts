@@ -8,7 +8,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectEventually } from '@dsp/testing';
-import { AppProcess, distributedEnvironment, freePort, waitForHttp } from './support/platform-processes';
+import { AppProcess, distributedEnvironment, freePort, startPlatform, waitForHttp } from './support/platform-processes';
 import { ControlApi } from './support/control-api';
 
 const REPO = 'guarded';
@@ -62,19 +62,13 @@ describe('self-protection over Kafka and Cassandra', () => {
   beforeAll(async () => {
     await new Promise<void>((resolve) => catalog.listen(0, '127.0.0.1', resolve));
     const services = `catalog=http://127.0.0.1:${(catalog.address() as AddressInfo).port}`;
-    const controlPort = await freePort();
-    const control = new AppProcess('control', { ...env, DSP_CONTROL_PORT: String(controlPort) }).start();
-    processes.push(control);
-    await waitForHttp(`http://127.0.0.1:${controlPort}/healthz`, control);
-    processes.push(new AppProcess('projector', { ...env, DSP_PROJECTOR_PORT: String(await freePort()) }).start());
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const gateway = new AppProcess('gateway', { ...env, DSP_GATEWAY_PORT: String(port), DSP_SERVICES: services, DSP_SERVICES_ALLOW_PRIVATE: 'catalog', DSP_GATEWAY_BREAKER_FAILURES: '3', DSP_GATEWAY_BREAKER_OPEN_MS: '60000' }).start();
-      processes.push(gateway);
-      gateways.push(`http://127.0.0.1:${port}`);
-      await waitForHttp(`http://127.0.0.1:${port}/_dsp/health`, gateway);
-    }
-    api = new ControlApi(`http://127.0.0.1:${controlPort}`, token);
+    const platform = await startPlatform(
+      { env, token },
+      { gateways: 2, gatewayEnv: { DSP_SERVICES: services, DSP_SERVICES_ALLOW_PRIVATE: 'catalog', DSP_GATEWAY_BREAKER_FAILURES: '3', DSP_GATEWAY_BREAKER_OPEN_MS: '60000' } },
+    );
+    processes.push(...platform.processes);
+    gateways.push(...platform.gateways.map((gateway) => gateway.url));
+    api = platform.api;
     expect((await api.request('POST', '/v1/repos', { name: REPO })).status).toBe(201);
     const commit = await api.commit(REPO, null, 'Endpoints', [
       { path: 'dsp.json', content: manifest },

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppProcess, distributedEnvironment, freePort, waitForHttp } from './support/platform-processes';
+import { AppProcess, distributedEnvironment, startPlatform } from './support/platform-processes';
 import { ControlApi } from './support/control-api';
 
 const REPO = 'vc';
@@ -62,19 +62,10 @@ describe('version control over Kafka and Cassandra', () => {
   };
 
   beforeAll(async () => {
-    const controlPort = await freePort();
-    const control = new AppProcess('control', { ...env, DSP_CONTROL_PORT: String(controlPort) }).start();
-    processes.push(control);
-    await waitForHttp(`http://127.0.0.1:${controlPort}/healthz`, control);
-    processes.push(new AppProcess('projector', { ...env, DSP_PROJECTOR_PORT: String(await freePort()) }).start());
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const gateway = new AppProcess('gateway', { ...env, DSP_GATEWAY_PORT: String(port) }).start();
-      processes.push(gateway);
-      gateways.push(`http://127.0.0.1:${port}`);
-      await waitForHttp(`http://127.0.0.1:${port}/_dsp/health`, gateway);
-    }
-    api = new ControlApi(`http://127.0.0.1:${controlPort}`, token);
+    const platform = await startPlatform({ env, token }, { gateways: 2 });
+    processes.push(...platform.processes);
+    gateways.push(...platform.gateways.map((gateway) => gateway.url));
+    api = platform.api;
     expect((await api.request('POST', '/v1/repos', { name: REPO })).status).toBe(201);
     const first = await api.commit(REPO, null, 'Greet', [
       { path: 'dsp.json', content: manifest },

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppProcess, distributedEnvironment, freePort, waitForHttp } from './support/platform-processes';
+import { AppProcess, distributedEnvironment, startPlatform, waitForHttp } from './support/platform-processes';
 import { ControlApi } from './support/control-api';
 
 const REPO = 'tv';
@@ -45,28 +45,18 @@ async function untilServed(gatewayUrls: string[], commit: string, timeoutMs = 30
 describe('walking skeleton over Kafka and Cassandra', () => {
   const { env, token } = distributedEnvironment();
   let api: ControlApi;
-  let control: AppProcess;
-  let projector: AppProcess;
+  let stopPlatform: () => Promise<void> = async () => undefined;
   const gateways: { process: AppProcess; url: string }[] = [];
   const commits: string[] = [];
 
   beforeAll(async () => {
-    const controlPort = await freePort();
-    control = new AppProcess('control', { ...env, DSP_CONTROL_PORT: String(controlPort) }).start();
-    await waitForHttp(`http://127.0.0.1:${controlPort}/healthz`, control); // also creates keyspace and topics
-    projector = new AppProcess('projector', { ...env, DSP_PROJECTOR_PORT: String(await freePort()) }).start();
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const gateway = new AppProcess('gateway', { ...env, DSP_GATEWAY_PORT: String(port) }).start();
-      gateways.push({ process: gateway, url: `http://127.0.0.1:${port}` });
-    }
-    await Promise.all(gateways.map((g) => waitForHttp(`${g.url}/_dsp/health`, g.process)));
-    api = new ControlApi(`http://127.0.0.1:${controlPort}`, token);
+    const platform = await startPlatform({ env, token }, { gateways: 2 });
+    gateways.push(...platform.gateways);
+    api = platform.api;
+    stopPlatform = platform.stop;
   });
 
-  afterAll(async () => {
-    await Promise.all([control?.stop(), projector?.stop(), ...gateways.map((g) => g.process.stop())]);
-  });
+  afterAll(async () => stopPlatform());
 
   it('exposes Prometheus metrics on every process', async () => {
     const controlMetrics = await (await fetch(`${api.baseUrl}/metrics`)).text();

@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { ControlApi } from './control-api';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -121,4 +122,35 @@ export async function waitForHttp(url: string, process: AppProcess, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${process.app} not ready at ${url} after ${timeoutMs} ms:\n${process.logs()}`);
+}
+
+export interface RunningPlatform {
+  api: ControlApi;
+  gateways: { process: AppProcess; url: string }[];
+  /** Every process started, control first; tests may add their own to be stopped with them. */
+  processes: AppProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Control, projector and `gateways` gateways as processes, each answering before the next starts
+ * (control first: it creates the keyspace and the topics). `gatewayEnv` is added to the gateways'.
+ */
+export async function startPlatform(platform: PlatformEnvironment, options: { gateways: number; gatewayEnv?: NodeJS.ProcessEnv }): Promise<RunningPlatform> {
+  const { env, token } = platform;
+  const processes: AppProcess[] = [];
+  const gateways: RunningPlatform['gateways'] = [];
+  const controlPort = await freePort();
+  const control = new AppProcess('control', { ...env, DSP_CONTROL_PORT: String(controlPort) }).start();
+  processes.push(control);
+  await waitForHttp(`http://127.0.0.1:${controlPort}/healthz`, control);
+  processes.push(new AppProcess('projector', { ...env, DSP_PROJECTOR_PORT: String(await freePort()) }).start());
+  for (let i = 0; i < options.gateways; i++) {
+    const port = await freePort();
+    const gateway = new AppProcess('gateway', { ...env, ...options.gatewayEnv, DSP_GATEWAY_PORT: String(port) }).start();
+    processes.push(gateway);
+    gateways.push({ process: gateway, url: `http://127.0.0.1:${port}` });
+    await waitForHttp(`http://127.0.0.1:${port}/_dsp/health`, gateway);
+  }
+  return { api: new ControlApi(`http://127.0.0.1:${controlPort}`, token), gateways, processes, stop: async () => void (await Promise.all(processes.map((p) => p.stop()))) };
 }
