@@ -18,7 +18,7 @@ async function worker(): Promise<void> {
   if (config.mode !== 'distributed') throw new Error('start:gateway runs against Kafka and Cassandra: set DSP_KAFKA_BROKERS and DSP_CASSANDRA_CONTACT_POINTS (or use npm start)');
   const engines = await openStorage(config);
   const eventLog = openEventLog(config);
-  const node = new GatewayNode({ registry: engines.registry, vcs: engines.vcs, insightStore: engines.insight, artifacts: process.env.DSP_GATEWAY_CODE_CACHE === 'off' ? undefined : engines.artifacts, log: eventLog, services: new HttpBackendServices(config.services), logger: log });
+  const node = new GatewayNode({ registry: engines.registry, vcs: engines.vcs, insightStore: engines.insight, artifacts: engines.artifacts, log: eventLog, services: new HttpBackendServices(config.services), logger: log });
   const address = await node.start(config.gatewayPort, config.host);
   console.log(`[gateway ${process.pid}] serving devices on ${address}`);
   const stop = async () => {

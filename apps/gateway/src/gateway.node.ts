@@ -22,7 +22,7 @@ function guardrailOptions(env: NodeJS.ProcessEnv = process.env): GuardrailOption
     maxInFlightPerRepository: int('DSP_GATEWAY_MAX_IN_FLIGHT_PER_REPOSITORY', DEFAULT_GUARDRAILS.maxInFlightPerRepository),
     breakerFailures: int('DSP_GATEWAY_BREAKER_FAILURES', DEFAULT_GUARDRAILS.breakerFailures),
     breakerOpenMs: int('DSP_GATEWAY_BREAKER_OPEN_MS', DEFAULT_GUARDRAILS.breakerOpenMs),
-    fairShare: fairShareOf(env.DSP_GATEWAY_FAIR_SHARE),
+    fairShare: onOff(env, 'DSP_GATEWAY_FAIR_SHARE'),
     scriptCores: scriptCoresOf(env),
     fairShareWindowMs: DEFAULT_GUARDRAILS.fairShareWindowMs,
   };
@@ -37,10 +37,12 @@ function rejectionHoldMs(env: NodeJS.ProcessEnv = process.env): number {
   return ms;
 }
 
-function fairShareOf(value: string | undefined): boolean {
+/** A switch that is on unless set to 'off'. */
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name];
   if (value === undefined || value === '' || value === 'on') return true;
   if (value === 'off') return false;
-  throw new Error(`DSP_GATEWAY_FAIR_SHARE must be 'on' or 'off', got '${value}'`);
+  throw new Error(`${name} must be 'on' or 'off', got '${value}'`);
 }
 
 /**
@@ -94,7 +96,8 @@ export class GatewayNode {
 
   constructor(private readonly options: GatewayNodeOptions) {
     const logger = options.logger ?? (() => undefined);
-    this.live = new LiveRegistry(options.registry, options.vcs, logger, options.artifacts);
+    // DSP_GATEWAY_CODE_CACHE=off compiles every version from source (for comparison).
+    this.live = new LiveRegistry(options.registry, options.vcs, logger, onOff(process.env, 'DSP_GATEWAY_CODE_CACHE') ? options.artifacts : undefined);
     this.previews = new PreviewRegistry(options.vcs, (entry) => this.live.scriptFiles(entry));
     this.server = createGatewayServer(this.live, options.services, {
       onError: logger,
