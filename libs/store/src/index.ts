@@ -10,6 +10,7 @@ export { EmbeddedEndpointClaims } from './embedded/embedded-endpoint-claims';
 export { EmbeddedScriptArtifacts } from './embedded/embedded-script-artifacts';
 export { EmbeddedInsightStore } from './embedded/embedded-insight-store';
 export * from './store.module';
+export { mapConcurrently } from './bounded-concurrency.util';
 export { EmbeddedEventStore } from './embedded/embedded-event-store';
 export { EmbeddedVcsReadModel } from './embedded/embedded-vcs-read-model';
 export { EmbeddedRegistryReadModel } from './embedded/embedded-registry-read-model';

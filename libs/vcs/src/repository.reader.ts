@@ -3,27 +3,13 @@
  * page through history and diff two revisions. Never walks the event stream.
  */
 import { Injectable } from '@nestjs/common';
-import { CommitRecord, RefRecord, VcsReadModel } from '@dsp/store';
+import { CommitRecord, mapConcurrently, RefRecord, VcsReadModel } from '@dsp/store';
 import { FileNotFoundError, RepositoryNotFoundError, RevisionNotFoundError, VcsError } from './vcs.errors';
 import { unifiedDiff, type FileVersion } from './unified-diff';
 import { blame, type BlamedLine } from './blame/blame.util';
 import { tagRef } from './vcs.projection';
 
 const MAX_HISTORY_WALK = 20_000;
-
-/** Maps in order with at most `limit` calls in flight. */
-async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
 
 type ParsedCursor = { kind: 'start' } | { kind: 'seq'; seq: number } | { kind: 'sha'; sha: string };
 

@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import { ScriptArtifact, ScriptArtifacts } from '../script-artifacts.port';
 import { assertIntactDigests, hasIntactDigest } from '../script-artifact-digest.util';
-import { forEachConcurrently } from './bounded-concurrency.util';
+import { forEachConcurrently } from '../bounded-concurrency.util';
 
 /** Reads are small and many (a gateway loading its scripts): enough in flight to hide latency, not enough to flood a node. */
 const READ_CONCURRENCY = 64;

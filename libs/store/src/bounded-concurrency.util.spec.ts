@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachConcurrently } from './bounded-concurrency.util';
+import { forEachConcurrently, mapConcurrently } from './bounded-concurrency.util';
 
 /** A task that resolves only when the test lets it, so the calls in flight can be counted exactly. */
 function gatedWork(): { work: (item: number) => Promise<void>; started: number[]; inFlight: () => number; release: () => void } {
@@ -18,7 +18,7 @@ function gatedWork(): { work: (item: number) => Promise<void>; started: number[]
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-describe('forEachConcurrently', () => {
+describe('forEachConcurrently and mapConcurrently', () => {
   it('runs every item once, never more than the limit at a time', async () => {
     const gate = gatedWork();
     const items = Array.from({ length: 10 }, (_, i) => i);
@@ -32,6 +32,14 @@ describe('forEachConcurrently', () => {
     await run;
     expect(gate.started.sort((a, b) => a - b)).toEqual(items);
     expect(Math.max(...inFlight)).toBe(4);
+  });
+
+  it('answers the results in the order of the items, whatever order the calls end in', async () => {
+    const results = await mapConcurrently([30, 10, 20], 3, async (delay) => {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      return delay * 2;
+    });
+    expect(results).toEqual([60, 20, 40]);
   });
 
   it('rejects with the first failure and starts no new item after it', async () => {
