@@ -96,8 +96,10 @@ export class GatewayNode {
 
   constructor(private readonly options: GatewayNodeOptions) {
     const logger = options.logger ?? (() => undefined);
-    // DSP_GATEWAY_CODE_CACHE=off compiles every version from source (for comparison).
-    this.live = new LiveRegistry(options.registry, options.vcs, logger, onOff(process.env, 'DSP_GATEWAY_CODE_CACHE') ? options.artifacts : undefined);
+    // DSP_GATEWAY_CODE_CACHE=off compiles every version from source, DSP_GATEWAY_INLINE=off runs
+    // every slice in the isolates' threads (both for comparison).
+    const artifacts = onOff(process.env, 'DSP_GATEWAY_CODE_CACHE') ? options.artifacts : undefined;
+    this.live = new LiveRegistry(options.registry, options.vcs, logger, artifacts, onOff(process.env, 'DSP_GATEWAY_INLINE'));
     this.previews = new PreviewRegistry(options.vcs, (entry) => this.live.scriptFiles(entry));
     this.server = createGatewayServer(this.live, options.services, {
       onError: logger,

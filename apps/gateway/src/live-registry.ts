@@ -5,7 +5,7 @@
  */
 import FindMyWay, { type HTTPVersion, type Instance } from 'find-my-way';
 import type { EndpointDeclarationV1, RegistryChangedV1 } from '@dsp/contracts';
-import { CompiledRepository, DEFAULT_SCRIPT_LIMITS, engineFingerprint, IsolatePool, type ScriptFile } from '@dsp/runtime';
+import { CompiledRepository, DEFAULT_SCRIPT_LIMITS, engineFingerprint, InlineGate, IsolatePool, type ScriptFile } from '@dsp/runtime';
 import { artifactDigest, type RegistryEntry, type RegistryReadModel, type ScriptArtifact, type ScriptArtifacts, type VcsReadModel } from '@dsp/store';
 
 export interface LiveRepository {
@@ -58,6 +58,8 @@ export class LiveRegistry {
   /** Warm isolates ready for the next version to install (a commit reaching this node). */
   private readonly pool = new IsolatePool(SPARE_ISOLATES, DEFAULT_SCRIPT_LIMITS.memoryMb);
   readonly stats: CompileStats = { compilations: 0, compileSeconds: 0, cacheAccepted: 0, cacheRejected: 0, cacheMissing: 0 };
+  /** Per repository, for the life of the process: a strike outlives the version that earned it. */
+  private readonly inlineGates = new Map<string, InlineGate>();
 
   constructor(
     private readonly registry: RegistryReadModel,
@@ -65,6 +67,8 @@ export class LiveRegistry {
     private readonly onWarning: (message: string) => void = () => undefined,
     /** Persisted code cache: loaded instead of compiling, and fed with what this node compiles. */
     private readonly artifacts?: ScriptArtifacts,
+    /** Whether scripts that earned it run inline on the event loop's thread (see InlineGate). */
+    private readonly inline = true,
   ) {}
 
   /** Loads every registry entry (at start and on periodic resync). */
@@ -167,7 +171,12 @@ export class LiveRegistry {
   private async compile(entry: RegistryEntry, code?: ScriptFile[]): Promise<CompiledRepository> {
     const started = performance.now();
     const files = code ?? (await this.codeOf(entry));
-    const compiled = await CompiledRepository.compile(files, { memoryMb: memoryOf(entry), produceCachedData: this.artifacts !== undefined, pool: this.pool });
+    const compiled = await CompiledRepository.compile(files, {
+      memoryMb: memoryOf(entry),
+      produceCachedData: this.artifacts !== undefined,
+      pool: this.pool,
+      inline: this.inline ? this.inlineGateOf(entry.repository) : undefined,
+    });
     const { accepted, rejected, produced } = compiled.codeCache;
     this.stats.compilations += 1;
     this.stats.compileSeconds += (performance.now() - started) / 1000;
@@ -184,6 +193,27 @@ export class LiveRegistry {
       this.artifacts.putMany(fresh).catch((error: unknown) => this.onWarning(`could not store the code cache of ${entry.repository}: ${String(error)}`));
     }
     return compiled;
+  }
+
+  private inlineGateOf(repository: string): InlineGate {
+    let gate = this.inlineGates.get(repository);
+    if (gate === undefined) {
+      gate = new InlineGate(repository);
+      this.inlineGates.set(repository, gate);
+    }
+    return gate;
+  }
+
+  /** Slices run inline on this process so far. */
+  get inlineRuns(): number {
+    let runs = 0;
+    for (const gate of this.inlineGates.values()) runs += gate.inlineRuns;
+    return runs;
+  }
+
+  /** Repositories struck from inline runs on this process, and why. */
+  get inlineStrikes(): Record<string, string> {
+    return Object.fromEntries([...this.inlineGates].flatMap(([repository, gate]) => (gate.struck === undefined ? [] : [[repository, gate.struck]])));
   }
 
   /** An entry's scripts as the isolate compiles them: persisted JavaScript and code cache, else the committed source. */

@@ -2,6 +2,7 @@ import ivm from 'isolated-vm';
 import type { BackendCall, BackendResult } from './backend-call.type';
 import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
+import { INLINE_AFTER_CLEAN_RUNS, INLINE_BUDGET_MS, type InlineGate } from './inline-gate';
 import { isolateFailureOf } from './isolate-error.util';
 import { type Bridge, type IsolatePool, WarmIsolate } from './warm-isolate';
 import { moduleCodeCacheConsumed } from './module-code-cache.util';
@@ -25,6 +26,8 @@ export interface CompileOptions {
   produceCachedData?: boolean;
   /** Spare warm isolates to take instead of creating one (when the heap size matches). */
   pool?: IsolatePool;
+  /** Lets scripts that have earned it run inline (see InlineGate); without it they never do. */
+  inline?: InlineGate;
 }
 
 export interface CodeCacheReport {
@@ -49,7 +52,8 @@ interface CachedDataResult {
 
 /** A request being served; the isolate knows it by `id` only. */
 interface ActiveRun {
-  readonly id: number;
+  /** A new id when an inline attempt is abandoned and the run starts again in the isolate's thread. */
+  id: number;
   readonly scriptPath: string;
   readonly services: BackendServices;
   readonly timeoutMs: number;
@@ -105,11 +109,19 @@ export class CompiledRepository {
   private watchdog: NodeJS.Timeout | undefined;
   private lastCpuTimeMs = 0;
   private readonly cacheReport: CodeCacheReport = { accepted: [], rejected: [], produced: new Map() };
+  /** Per script: runs in a row whose first slice ended within INLINE_BUDGET_MS. */
+  private readonly cleanRuns = new Map<string, number>();
+  /** Scripts that have earned inline runs, and scripts that hit a limit and never will. */
+  private readonly inlineScripts = new Set<string>();
+  private readonly inlineBarred = new Set<string>();
 
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
 
-  private constructor(private readonly sandbox: WarmIsolate) {
+  private constructor(
+    private readonly sandbox: WarmIsolate,
+    private readonly inline: InlineGate | undefined,
+  ) {
     this.isolate = sandbox.isolate;
     this.context = sandbox.context;
     this.bridge = sandbox.bridge;
@@ -135,7 +147,7 @@ export class CompiledRepository {
     const memoryMb = Math.min(MAX_SCRIPT_MEMORY_MB, Math.max(MIN_SCRIPT_MEMORY_MB, options.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb));
     const sandbox = await (options.pool?.take(memoryMb) ?? WarmIsolate.create(memoryMb));
     try {
-      const repository = new CompiledRepository(sandbox);
+      const repository = new CompiledRepository(sandbox, options.inline);
       await repository.link(files, options.produceCachedData === true);
       return repository;
     } catch (error) {
@@ -203,6 +215,10 @@ export class CompiledRepository {
         calls: 0,
       };
       this.runs.set(run.id, run);
+      if (!run.loading && hooks.onLog === undefined && this.mayRunInline(path)) {
+        this.invokeInline(run, request);
+        return;
+      }
       run.timer = setTimeout(() => this.timeOut(run), timeoutMs);
       if (!run.loading) {
         this.invoke(run, request);
@@ -317,16 +333,96 @@ export class CompiledRepository {
   private invoke(run: ActiveRun, request: DeviceRequest): void {
     const remaining = Math.ceil(run.deadline - performance.now());
     if (remaining <= 0 || !this.runs.has(run.id)) return; // the timer has fired or is about to
+    const handedOver = performance.now();
     try {
       this.slice(remaining, () =>
-        this.bridge.invoke.apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined, Date.now() + remaining], {
+        this.bridge.invoke.apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined, Date.now() + remaining, false], {
           arguments: { copy: true },
           timeout: remaining,
         }),
-      ).catch((error: unknown) => this.fail(run, bridgeFailure(run.scriptPath, error)));
+      ).then(
+        () => this.recordCleanRun(run.scriptPath, performance.now() - handedOver),
+        (error: unknown) => this.fail(run, bridgeFailure(run.scriptPath, error)),
+      );
     } catch (error) {
       this.fail(run, error); // e.g. a request body that cannot be copied
     }
+  }
+
+  // --- inline runs: the first slice on the host's thread (see InlineGate) ---
+
+  private mayRunInline(path: string): boolean {
+    // No slice outstanding: nothing holds the isolate, so applySync does not wait for it.
+    return this.inline?.open === true && this.slices.length === 0 && this.inlineScripts.has(path);
+  }
+
+  /** A first slice (queueing in the isolate's thread included) ended within the inline budget, or did not. */
+  private recordCleanRun(path: string, sliceMs: number): void {
+    if (this.inline?.open !== true || this.inlineBarred.has(path) || this.inlineScripts.has(path)) return;
+    const clean = sliceMs < INLINE_BUDGET_MS ? (this.cleanRuns.get(path) ?? 0) + 1 : 0;
+    this.cleanRuns.set(path, clean);
+    if (clean >= INLINE_AFTER_CLEAN_RUNS) this.inlineScripts.add(path);
+  }
+
+  /** A script hit a limit: it never runs inline in this version. */
+  private barInline(path: string): void {
+    this.inlineBarred.add(path);
+    this.inlineScripts.delete(path);
+    this.cleanRuns.delete(path);
+  }
+
+  /**
+   * Runs the handler's first slice on this thread under INLINE_BUDGET_MS, then collects its
+   * outcome: a handler that needs no backend call has answered by then (its microtasks run before
+   * applySync returns); one that awaits a backend call goes on like any run, in the isolate's thread.
+   */
+  private invokeInline(run: ActiveRun, request: DeviceRequest): void {
+    const remaining = Math.ceil(run.deadline - performance.now());
+    const budget = Math.min(INLINE_BUDGET_MS, remaining);
+    this.inline!.inlineRuns += 1;
+    let done: string;
+    try {
+      this.bridge.invoke.applySync(undefined, [run.id, run.scriptPath, request, run.services.names(), false, Date.now() + remaining, true], {
+        arguments: { copy: true },
+        timeout: budget,
+      });
+      // No script code runs here: the microtask queue was drained (or, on a timeout, cleared) above.
+      done = this.bridge.collect.applySync(undefined, [run.id]);
+    } catch (error) {
+      this.inlineFailed(run, request, error, budget < remaining);
+      return;
+    }
+    if (done === '') {
+      run.timer = setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
+      return;
+    }
+    this.onDone(run.id, done.charCodeAt(0) - 48, done.slice(1));
+  }
+
+  private inlineFailed(run: ActiveRun, request: DeviceRequest, error: unknown, withinRequestBudget: boolean): void {
+    const failure = isolateFailureOf(error);
+    if (failure !== undefined) {
+      this.inline?.strike(`${run.scriptPath}: ${failure} while running inline`);
+      this.barInline(run.scriptPath);
+    }
+    if (failure !== 'timeout' || !withinRequestBudget) {
+      if (failure === undefined) this.fail(run, error); // e.g. a request body that cannot be copied
+      else this.fail(run, bridgeFailure(run.scriptPath, error));
+      return;
+    }
+    // It needed more than the inline budget: drop this attempt and run the request again in the
+    // isolate's thread under what is left of its own budget. The attempt's backend calls, if it
+    // made any, reach the host under the old id and are ignored.
+    try {
+      this.bridge.abandon.applySync(undefined, [run.id]);
+    } catch {
+      // The isolate is gone: the run below fails with 'script-disposed'.
+    }
+    this.runs.delete(run.id);
+    run.id = ++this.nextRunId;
+    this.runs.set(run.id, run);
+    run.timer = setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
+    this.invoke(run, request);
   }
 
   // --- host side of the bridge: the bootstrap calls these through applyIgnored ---
@@ -413,9 +509,11 @@ export class CompiledRepository {
   private fail(run: ActiveRun, error: unknown): void {
     switch (isolateFailureOf(error)) {
       case 'timeout':
+        this.barInline(run.scriptPath);
         this.timeOut(run);
         return;
       case 'memory':
+        this.barInline(run.scriptPath);
         this.collapse(run);
         return;
       case 'disposed':

@@ -5,7 +5,7 @@
  *
  * The host's isolated-vm References arrive as closure parameters ($0..$2) and live only in this
  * closure; nothing of isolated-vm is ever put on the global object or handed to script code. The
- * closure returns the four functions the host calls (invoke, settle, abandon, register). Every
+ * closure returns the five functions the host calls (invoke, collect, settle, abandon, register). Every
  * built-in the bridge relies on is captured up front and called through Reflect.apply, and every
  * object the bridge builds for itself has no prototype, so a script that patches built-ins or
  * Object.prototype (species, setters, iterators, toJSON) cannot bend the bridge.
@@ -177,6 +177,10 @@ for (const [Collection, name] of [[Map, 'set'], [Set, 'add']]) {
 
 const handlers = new MapCtor(); // script path -> default export
 const runs = new MapCtor();     // run id -> { pending: Map(call id -> [resolve, reject]), calls } while the run is active
+// Runs invoked inline (on the host's thread, see CompiledRepository): run id -> '' while the host
+// has not collected it, or its outcome digit followed by its payload once it finished inline.
+const inlineRuns = new MapCtor();
+const mapHas = Map.prototype.has;
 let nextCallId = 0;
 
 const cut = (text, max) => text.length > max ? reflectApply(stringSlice, text, [0, max]) + '…' : text;
@@ -210,6 +214,10 @@ function ownPromise(executor) {
 
 function finish(runId, outcome, payload) {
   if (!reflectApply(mapDelete, runs, [runId])) return;
+  if (reflectApply(mapHas, inlineRuns, [runId])) {
+    reflectApply(mapSet, inlineRuns, [runId, outcome + payload]); // the host collects it at once
+    return;
+  }
   hostDone.applyIgnored(undefined, [runId, outcome, payload]);
 }
 
@@ -343,10 +351,11 @@ function createCtx(runId, serviceNames, wantsLog) {
   });
 }
 
-function invoke(runId, path, request, serviceNames, wantsLog, deadline) {
+function invoke(runId, path, request, serviceNames, wantsLog, deadline, inline) {
   // A call that waited in this isolate's queue past its deadline was already answered with a
   // timeout by the host: running it now would spend a whole timeout of CPU for nobody.
   if (reflectApply(dateNow, DateCtor, []) >= deadline) return;
+  if (inline === true) reflectApply(mapSet, inlineRuns, [runId, '']);
   try {
     const handler = reflectApply(mapGet, handlers, [path]);
     reflectApply(mapSet, runs, [runId, { __proto__: null, pending: new MapCtor(), calls: 0 }]);
@@ -369,10 +378,22 @@ function settle(runId, callId, ok, value) {
   else resolvers[1](new ErrorCtor(value));
 }
 
+/**
+ * Called by the host right after an inline invoke returned (its microtasks have run by then): the
+ * run's outcome digit and payload when it finished, else '' and the run reports through hostDone
+ * when it finishes later (it awaits a backend call).
+ */
+function collect(runId) {
+  const done = reflectApply(mapGet, inlineRuns, [runId]);
+  reflectApply(mapDelete, inlineRuns, [runId]);
+  return done === undefined ? '' : done;
+}
+
 // The run is over on the host's side (timed out): its pending calls will never settle, and
 // whatever the script still does for it goes nowhere.
 function abandon(runId) {
   reflectApply(mapDelete, runs, [runId]);
+  reflectApply(mapDelete, inlineRuns, [runId]);
 }
 
 function register(path, namespace) {
@@ -387,5 +408,5 @@ function register(path, namespace) {
   return '';
 }
 
-return { invoke, settle, abandon, register };
+return { invoke, collect, settle, abandon, register };
 `;

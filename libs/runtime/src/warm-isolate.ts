@@ -5,7 +5,9 @@ import { MAP_ENTRIES_PER_MB, SANDBOX_BOOTSTRAP } from './sandbox-bootstrap.const
 
 /** The bootstrap's functions, as the host calls them. */
 export interface Bridge {
-  invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number) => void>;
+  invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number, inline: boolean) => void>;
+  /** After an inline invoke: the outcome digit and payload of a run that finished, else ''. */
+  collect: ivm.Reference<(runId: number) => string>;
   settle: ivm.Reference<(runId: number, callId: number, ok: boolean, value: BackendResult | string) => void>;
   abandon: ivm.Reference<(runId: number) => void>;
   register: ivm.Reference<(path: string, namespace: unknown) => string>;
@@ -42,6 +44,7 @@ export class WarmIsolate {
     const bootstrap = context.evalClosureSync(SANDBOX_BOOTSTRAP, [...this.hostReferences, memoryMb * MAP_ENTRIES_PER_MB], { result: { reference: true } });
     this.bridge = {
       invoke: bootstrap.getSync('invoke', { reference: true }),
+      collect: bootstrap.getSync('collect', { reference: true }),
       settle: bootstrap.getSync('settle', { reference: true }),
       abandon: bootstrap.getSync('abandon', { reference: true }),
       register: bootstrap.getSync('register', { reference: true }),

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const empty = await context.eval('(function empty() { return undefined; })', { reference: true });
   const services = new NoServices();
   const compiled = await runtime.CompiledRepository.compile([{ path: 't.js', source: TRIVIAL_SCRIPT }]);
+  const inline = await runtime.CompiledRepository.compile([{ path: 't.js', source: TRIVIAL_SCRIPT }], { inline: new runtime.InlineGate('probe') });
   const limits = { timeoutMs: 1000, memoryMb: 128 };
 
   for (const concurrency of [1, 10]) {
@@ -77,8 +78,10 @@ async function main(): Promise<void> {
       empty.applySync(undefined, [1, 't.js', REQUEST, [], false], { arguments: { copy: true }, timeout: 1000 }),
     );
     await measure('dsp: CompiledRepository.run(trivial script)', concurrency, () => compiled.run('t.js', REQUEST, services, limits));
+    await measure('dsp: CompiledRepository.run(trivial script), inline', concurrency, () => inline.run('t.js', REQUEST, services, limits));
   }
   compiled.dispose();
+  inline.dispose();
   isolate.dispose();
 }
 
