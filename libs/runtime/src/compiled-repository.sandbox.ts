@@ -4,7 +4,7 @@ import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
 import { INLINE_AFTER_CLEAN_RUNS, INLINE_BUDGET_MS, type InlineGate } from './inline-gate';
 import { isolateFailureOf } from './isolate-error.util';
-import { type Bridge, type IsolatePool, WarmIsolate } from './warm-isolate';
+import { type Bridge, type InlineInvocation, type IsolatePool, WarmIsolate } from './warm-isolate';
 import { moduleCodeCacheConsumed } from './module-code-cache.util';
 import { linkModules } from './module-linking.util';
 import { importProblemsOf, isScriptPath, moduleUrlOf, normalizeScriptPath, syntaxProblemOf } from './module-specifier.util';
@@ -69,6 +69,12 @@ interface ActiveRun {
   calls: number;
 }
 
+/** A run waiting for its inline batch. */
+interface InlineRun {
+  readonly run: ActiveRun;
+  readonly request: DeviceRequest;
+}
+
 /** A piece of script execution handed to the isolate, which runs them one after another. */
 interface Slice {
   readonly timeoutMs: number;
@@ -114,6 +120,8 @@ export class CompiledRepository {
   /** Scripts that have earned inline runs, and scripts that hit a limit and never will. */
   private readonly inlineScripts = new Set<string>();
   private readonly inlineBarred = new Set<string>();
+  /** Runs waiting for the next inline batch (flushed once per turn of the event loop). */
+  private inlineQueue: InlineRun[] = [];
 
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
@@ -216,7 +224,7 @@ export class CompiledRepository {
       };
       this.runs.set(run.id, run);
       if (!run.loading && hooks.onLog === undefined && this.mayRunInline(path)) {
-        this.invokeInline(run, request);
+        this.queueInline(run, request);
         return;
       }
       run.timer = setTimeout(() => this.timeOut(run), timeoutMs);
@@ -349,11 +357,10 @@ export class CompiledRepository {
     }
   }
 
-  // --- inline runs: the first slice on the host's thread (see InlineGate) ---
+  // --- inline runs: first slices on the host's thread, in batches (see InlineGate) ---
 
   private mayRunInline(path: string): boolean {
-    // No slice outstanding: nothing holds the isolate, so applySync does not wait for it.
-    return this.inline?.open === true && this.slices.length === 0 && this.inlineScripts.has(path);
+    return this.inline?.open === true && this.inlineScripts.has(path);
   }
 
   /** A first slice (queueing in the isolate's thread included) ended within the inline budget, or did not. */
@@ -372,55 +379,110 @@ export class CompiledRepository {
   }
 
   /**
-   * Runs the handler's first slice on this thread under INLINE_BUDGET_MS, then collects its
-   * outcome: a handler that needs no backend call has answered by then (its microtasks run before
+   * Queues a run for the next inline batch: the runs that arrive in one turn of the event loop go
+   * into the isolate together, in one call (crossing into an isolate costs far more than a
+   * trivial handler does).
+   */
+  private queueInline(run: ActiveRun, request: DeviceRequest): void {
+    this.inlineQueue.push({ run, request });
+    if (this.inlineQueue.length === 1) setImmediate(() => this.flushInline());
+  }
+
+  /**
+   * Runs a batch's first slices on this thread under INLINE_BUDGET_MS in all, then collects their
+   * outcomes: a handler that needs no backend call has answered by then (microtasks run before
    * applySync returns); one that awaits a backend call goes on like any run, in the isolate's thread.
    */
-  private invokeInline(run: ActiveRun, request: DeviceRequest): void {
-    const remaining = Math.ceil(run.deadline - performance.now());
-    const budget = Math.min(INLINE_BUDGET_MS, remaining);
-    this.inline!.inlineRuns += 1;
-    let done: string;
-    try {
-      this.bridge.invoke.applySync(undefined, [run.id, run.scriptPath, request, run.services.names(), false, Date.now() + remaining, true], {
-        arguments: { copy: true },
-        timeout: budget,
-      });
-      // No script code runs here: the microtask queue was drained (or, on a timeout, cleared) above.
-      done = this.bridge.collect.applySync(undefined, [run.id]);
-    } catch (error) {
-      this.inlineFailed(run, request, error, budget < remaining);
+  private flushInline(): void {
+    const batch = this.inlineQueue.filter(({ run }) => this.runs.get(run.id) === run);
+    this.inlineQueue = [];
+    if (batch.length === 0 || this.disposed) return;
+    if (this.inline?.open !== true || this.slices.length > 0) {
+      // Struck meanwhile, or a slice holds the isolate in its own thread (applySync would wait for it).
+      for (const { run, request } of batch) this.runInIsolateThread(run, request);
       return;
     }
-    if (done === '') {
+    const now = performance.now();
+    const epoch = Date.now();
+    let remaining = Number.POSITIVE_INFINITY;
+    for (const { run } of batch) remaining = Math.min(remaining, Math.ceil(run.deadline - now));
+    const budget = Math.max(1, Math.min(INLINE_BUDGET_MS, remaining));
+    const invocations = batch.map(({ run, request }): InlineInvocation => [run.id, run.scriptPath, request, run.services.names(), epoch + (run.deadline - now)]);
+    this.inline.inlineRuns += batch.length;
+    let outcomes: string[];
+    try {
+      this.bridge.invokeMany.applySync(undefined, [invocations], { arguments: { copy: true }, timeout: budget });
+      // No script code runs here: the microtask queue was drained (or, on a timeout, cleared) above.
+      outcomes = this.collectInline(batch);
+    } catch (error) {
+      this.inlineBatchFailed(batch, error);
+      return;
+    }
+    batch.forEach(({ run }, index) => this.inlineAnswered(run, outcomes[index] ?? ''));
+  }
+
+  private collectInline(batch: InlineRun[]): string[] {
+    return this.bridge.collectMany.applySync(undefined, [batch.map(({ run }) => run.id)], { arguments: { copy: true }, result: { copy: true } });
+  }
+
+  /** An inline run's outcome ('' while it awaits a backend call: it goes on in the isolate's thread). */
+  private inlineAnswered(run: ActiveRun, outcome: string): void {
+    if (outcome === '') {
       run.timer = setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
       return;
     }
-    this.onDone(run.id, done.charCodeAt(0) - 48, done.slice(1));
+    this.onDone(run.id, outcome.charCodeAt(0) - 48, outcome.slice(1));
   }
 
-  private inlineFailed(run: ActiveRun, request: DeviceRequest, error: unknown, withinRequestBudget: boolean): void {
+  private inlineBatchFailed(batch: InlineRun[], error: unknown): void {
     const failure = isolateFailureOf(error);
-    if (failure !== undefined) {
-      this.inline?.strike(`${run.scriptPath}: ${failure} while running inline`);
-      this.barInline(run.scriptPath);
-    }
-    if (failure !== 'timeout' || !withinRequestBudget) {
-      if (failure === undefined) this.fail(run, error); // e.g. a request body that cannot be copied
-      else this.fail(run, bridgeFailure(run.scriptPath, error));
+    if (failure === undefined) {
+      // Nothing ran (e.g. a request that cannot be copied into the isolate): run each on its own,
+      // in the isolate's thread, where such a request fails alone.
+      for (const { run, request } of batch) this.runInIsolateThread(run, request);
       return;
     }
-    // It needed more than the inline budget: drop this attempt and run the request again in the
-    // isolate's thread under what is left of its own budget. The attempt's backend calls, if it
-    // made any, reach the host under the old id and are ignored.
-    try {
-      this.bridge.abandon.applySync(undefined, [run.id]);
-    } catch {
-      // The isolate is gone: the run below fails with 'script-disposed'.
+    const paths = [...new Set(batch.map(({ run }) => run.scriptPath))];
+    this.inline?.strike(`${failure} while running inline (${paths.join(', ')})`);
+    for (const path of paths) this.barInline(path);
+    if (failure !== 'timeout') {
+      // A batch of one knows its culprit; otherwise every run gets the retriable 'script-disposed'.
+      this.collapse(failure === 'memory' && batch.length === 1 ? batch[0]!.run : undefined);
+      return;
     }
-    this.runs.delete(run.id);
-    run.id = ++this.nextRunId;
-    this.runs.set(run.id, run);
+    // The batch overran the inline budget. Runs that answered before it was stopped keep their
+    // answers; the others run again in the isolate's thread, under what is left of their own
+    // budgets. Their first attempts' backend calls reach the host under the old ids and are ignored.
+    let outcomes: string[] = [];
+    try {
+      outcomes = this.collectInline(batch);
+    } catch {
+      // The isolate is gone: the runs below fail with 'script-disposed'.
+    }
+    batch.forEach(({ run, request }, index) => {
+      const outcome = outcomes[index] ?? '';
+      if (outcome !== '') {
+        this.onDone(run.id, outcome.charCodeAt(0) - 48, outcome.slice(1));
+        return;
+      }
+      try {
+        this.bridge.abandon.applySync(undefined, [run.id]);
+      } catch {
+        // As above.
+      }
+      if (run.deadline <= performance.now()) {
+        this.timeOut(run);
+        return;
+      }
+      this.runs.delete(run.id);
+      run.id = ++this.nextRunId;
+      this.runs.set(run.id, run);
+      this.runInIsolateThread(run, request);
+    });
+  }
+
+  private runInIsolateThread(run: ActiveRun, request: DeviceRequest): void {
+    clearTimeout(run.timer);
     run.timer = setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
     this.invoke(run, request);
   }

@@ -125,7 +125,7 @@ describe('inline runs', () => {
     expect(value.body).toEqual({ runs: runs + 2 });
     expect(stallMs).toBeLessThan(50);
     expect(gate.open).toBe(false);
-    expect(gate.struck).toBe(`${MOODY.path}: timeout while running inline`);
+    expect(gate.struck).toBe(`timeout while running inline (${MOODY.path})`);
     await repository.run(MOODY.path, deviceRequest(), services, LIMITS);
     expect(gate.inlineRuns).toBe(2); // struck: no more inline runs
   });
@@ -164,6 +164,46 @@ describe('inline runs', () => {
       await pause(2);
     }
     expect(gate.inlineRuns).toBe(0);
+  });
+
+  it('that arrive in one turn of the event loop run as one batch, each answering its own request', async () => {
+    const gate = new InlineGate('team');
+    const script = { path: 'echo.js', source: `export default async (request) => ({ status: 200, body: { id: request.params.id } });` };
+    const repository = await compile([script], { inline: gate });
+    await earnInline(repository, gate, script.path);
+
+    const ids = Array.from({ length: 20 }, (_, i) => String(i));
+    const responses = await Promise.all(ids.map((id) => repository.run(script.path, deviceRequest({ params: { id } }), services, LIMITS)));
+
+    expect(responses.map((response) => response.body)).toEqual(ids.map((id) => ({ id })));
+    expect(gate.inlineRuns).toBe(1 + ids.length);
+  });
+
+  it('run again in the isolate thread when one run of their batch overruns the budget', async () => {
+    const gate = new InlineGate('team');
+    const script = { path: 'echo.js', source: `export default (request) => { const until = Date.now() + Number(request.query.spinMs ?? 0); while (Date.now() < until) {} return { status: 200, body: { id: request.params.id } }; };` };
+    const repository = await compile([script], { inline: gate });
+    await earnInline(repository, gate, script.path);
+
+    const ids = ['a', 'b', 'c', 'd'];
+    const responses = await Promise.all(ids.map((id) => repository.run(script.path, deviceRequest({ params: { id }, query: id === 'c' ? { spinMs: '40' } : {} }), services, LIMITS)));
+
+    expect(responses.map((response) => response.body)).toEqual(ids.map((id) => ({ id })));
+    expect(gate.open).toBe(false);
+  });
+
+  it('fall back to the isolate thread for a batch with a request that cannot be copied, which alone fails', async () => {
+    const gate = new InlineGate('team');
+    const script = { path: 'echo.js', source: `export default (request) => ({ status: 200, body: { id: request.params.id } });` };
+    const repository = await compile([script], { inline: gate });
+    await earnInline(repository, gate, script.path);
+
+    const good = repository.run(script.path, deviceRequest({ params: { id: 'good' } }), services, LIMITS);
+    const bad = repository.run(script.path, deviceRequest({ params: { id: 'bad' }, body: { callback: () => 1 } }), services, LIMITS);
+
+    await expect(bad).rejects.toThrow(/could not be cloned|non-transferable/);
+    expect((await good).body).toEqual({ id: 'good' });
+    expect(gate.open).toBe(true);
   });
 
   it('are not used for runs that collect log lines', async () => {

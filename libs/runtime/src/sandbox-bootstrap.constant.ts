@@ -5,7 +5,7 @@
  *
  * The host's isolated-vm References arrive as closure parameters ($0..$2) and live only in this
  * closure; nothing of isolated-vm is ever put on the global object or handed to script code. The
- * closure returns the five functions the host calls (invoke, collect, settle, abandon, register). Every
+ * closure returns the functions the host calls (invoke, invokeMany, collectMany, settle, abandon, register). Every
  * built-in the bridge relies on is captured up front and called through Reflect.apply, and every
  * object the bridge builds for itself has no prototype, so a script that patches built-ins or
  * Object.prototype (species, setters, iterators, toJSON) cannot bend the bridge.
@@ -378,15 +378,28 @@ function settle(runId, callId, ok, value) {
   else resolvers[1](new ErrorCtor(value));
 }
 
+/** Inline runs, one after another: each entry is [runId, path, request, serviceNames, deadline]. */
+function invokeMany(batch) {
+  for (let i = 0; i < batch.length; i += 1) {
+    const entry = batch[i];
+    invoke(entry[0], entry[1], entry[2], entry[3], false, entry[4], true);
+  }
+}
+
 /**
- * Called by the host right after an inline invoke returned (its microtasks have run by then): the
- * run's outcome digit and payload when it finished, else '' and the run reports through hostDone
- * when it finishes later (it awaits a backend call).
+ * Called by the host right after invokeMany returned (the runs' microtasks have run by then): per
+ * run, its outcome digit and payload when it finished, else '' and the run reports through
+ * hostDone when it finishes later (it awaits a backend call).
  */
-function collect(runId) {
-  const done = reflectApply(mapGet, inlineRuns, [runId]);
-  reflectApply(mapDelete, inlineRuns, [runId]);
-  return done === undefined ? '' : done;
+function collectMany(runIds) {
+  const outcomes = [];
+  for (let i = 0; i < runIds.length; i += 1) {
+    const done = reflectApply(mapGet, inlineRuns, [runIds[i]]);
+    reflectApply(mapDelete, inlineRuns, [runIds[i]]);
+    // defineProperty, not assignment: a script may have put setters on Array.prototype.
+    defineProperty(outcomes, i, { __proto__: null, value: done === undefined ? '' : done, writable: true, enumerable: true, configurable: true });
+  }
+  return outcomes;
 }
 
 // The run is over on the host's side (timed out): its pending calls will never settle, and
@@ -408,5 +421,5 @@ function register(path, namespace) {
   return '';
 }
 
-return { invoke, collect, settle, abandon, register };
+return { invoke, invokeMany, collectMany, settle, abandon, register };
 `;

@@ -3,11 +3,16 @@ import type { BackendCall, BackendResult } from './backend-call.type';
 import type { DeviceRequest } from './device-request.type';
 import { MAP_ENTRIES_PER_MB, SANDBOX_BOOTSTRAP } from './sandbox-bootstrap.constant';
 
+/** One run of an inline batch, as invokeMany takes it: [runId, path, request, serviceNames, deadline]. */
+export type InlineInvocation = [number, string, DeviceRequest, string[], number];
+
 /** The bootstrap's functions, as the host calls them. */
 export interface Bridge {
   invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number, inline: boolean) => void>;
-  /** After an inline invoke: the outcome digit and payload of a run that finished, else ''. */
-  collect: ivm.Reference<(runId: number) => string>;
+  /** Inline runs: [runId, path, request, serviceNames, deadline] each, one after another. */
+  invokeMany: ivm.Reference<(batch: InlineInvocation[]) => void>;
+  /** After invokeMany: per run, the outcome digit and payload of a run that finished, else ''. */
+  collectMany: ivm.Reference<(runIds: number[]) => string[]>;
   settle: ivm.Reference<(runId: number, callId: number, ok: boolean, value: BackendResult | string) => void>;
   abandon: ivm.Reference<(runId: number) => void>;
   register: ivm.Reference<(path: string, namespace: unknown) => string>;
@@ -44,7 +49,8 @@ export class WarmIsolate {
     const bootstrap = context.evalClosureSync(SANDBOX_BOOTSTRAP, [...this.hostReferences, memoryMb * MAP_ENTRIES_PER_MB], { result: { reference: true } });
     this.bridge = {
       invoke: bootstrap.getSync('invoke', { reference: true }),
-      collect: bootstrap.getSync('collect', { reference: true }),
+      invokeMany: bootstrap.getSync('invokeMany', { reference: true }),
+      collectMany: bootstrap.getSync('collectMany', { reference: true }),
       settle: bootstrap.getSync('settle', { reference: true }),
       abandon: bootstrap.getSync('abandon', { reference: true }),
       register: bootstrap.getSync('register', { reference: true }),
