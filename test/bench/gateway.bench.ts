@@ -211,6 +211,11 @@ async function main(): Promise<void> {
         `bare ${fixed(median(cpuPerRequest.bare.preempted), 2)} and ${fixed(median(cpuPerRequest.bare.wakeups), 2)}`,
     );
     console.log(`target >= ${percent(TARGET_RATIO, 0)} of bare Fastify: ${ratio >= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
+    const health = (await (await fetch(`${platform.gatewayUrl}/_dsp/health`)).json()) as { inline?: { runs: number; batches: number; struck: Record<string, string> } };
+    if (health.inline) {
+      const { runs, batches, struck } = health.inline;
+      console.log(`inline runs on the gateway so far: ${runs} in ${batches} batches (${fixed(runs / Math.max(1, batches), 1)} per batch); struck: ${JSON.stringify(struck)}`);
+    }
 
     // --- latency at a fixed moderate rate ---
     console.log(`\n## Latency at a fixed ${RATE} req/s (open loop, evenly paced, keep-alive), ${LATENCY_SECONDS} s per run, ${ROUNDS} interleaved rounds`);

@@ -204,11 +204,18 @@ export class LiveRegistry {
     return gate;
   }
 
-  /** Slices run inline on this process so far. */
+  /** Runs whose first slice ran inline on this process so far. */
   get inlineRuns(): number {
     let runs = 0;
     for (const gate of this.inlineGates.values()) runs += gate.inlineRuns;
     return runs;
+  }
+
+  /** The batches those runs entered their isolates in. */
+  get inlineBatches(): number {
+    let batches = 0;
+    for (const gate of this.inlineGates.values()) batches += gate.inlineBatches;
+    return batches;
   }
 
   /** Repositories struck from inline runs on this process, and why. */

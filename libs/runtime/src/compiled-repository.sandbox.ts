@@ -122,6 +122,7 @@ export class CompiledRepository {
   private readonly inlineBarred = new Set<string>();
   /** Runs waiting for the next inline batch (flushed once per turn of the event loop). */
   private inlineQueue: InlineRun[] = [];
+  private inlineFlushScheduled = false;
 
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
@@ -385,7 +386,16 @@ export class CompiledRepository {
    */
   private queueInline(run: ActiveRun, request: DeviceRequest): void {
     this.inlineQueue.push({ run, request });
-    if (this.inlineQueue.length === 1) setImmediate(() => this.flushInline());
+    this.scheduleInlineFlush();
+  }
+
+  private scheduleInlineFlush(): void {
+    if (this.inlineFlushScheduled) return;
+    this.inlineFlushScheduled = true;
+    setImmediate(() => {
+      this.inlineFlushScheduled = false;
+      this.flushInline();
+    });
   }
 
   /**
@@ -397,11 +407,18 @@ export class CompiledRepository {
     const batch = this.inlineQueue.filter(({ run }) => this.runs.get(run.id) === run);
     this.inlineQueue = [];
     if (batch.length === 0 || this.disposed) return;
-    if (this.inline?.open !== true || this.slices.length > 0) {
-      // Struck meanwhile, or a slice holds the isolate in its own thread (applySync would wait for it).
+    if (this.inline?.open !== true) {
       for (const { run, request } of batch) this.runInIsolateThread(run, request);
       return;
     }
+    if (this.slices.length > 0) {
+      // A slice holds the isolate in its own thread, and applySync would wait for it: the batch
+      // waits instead, as it would in the isolate's queue, under its timers (sliceEnded flushes it).
+      for (const { run } of batch) run.timer ??= setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
+      this.inlineQueue = batch;
+      return;
+    }
+    const cpuBefore = this.isolate.cpuTime;
     const now = performance.now();
     const epoch = Date.now();
     let remaining = Number.POSITIVE_INFINITY;
@@ -409,13 +426,14 @@ export class CompiledRepository {
     const budget = Math.max(1, Math.min(INLINE_BUDGET_MS, remaining));
     const invocations = batch.map(({ run, request }): InlineInvocation => [run.id, run.scriptPath, request, run.services.names(), epoch + (run.deadline - now)]);
     this.inline.inlineRuns += batch.length;
+    this.inline.inlineBatches += 1;
     let outcomes: string[];
     try {
       this.bridge.invokeMany.applySync(undefined, [invocations], { arguments: { copy: true }, timeout: budget });
       // No script code runs here: the microtask queue was drained (or, on a timeout, cleared) above.
       outcomes = this.collectInline(batch);
     } catch (error) {
-      this.inlineBatchFailed(batch, error);
+      this.inlineBatchFailed(batch, error, Number(this.isolate.cpuTime - cpuBefore) / 1e6, budget);
       return;
     }
     batch.forEach(({ run }, index) => this.inlineAnswered(run, outcomes[index] ?? ''));
@@ -428,13 +446,13 @@ export class CompiledRepository {
   /** An inline run's outcome ('' while it awaits a backend call: it goes on in the isolate's thread). */
   private inlineAnswered(run: ActiveRun, outcome: string): void {
     if (outcome === '') {
-      run.timer = setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
+      run.timer ??= setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
       return;
     }
     this.onDone(run.id, outcome.charCodeAt(0) - 48, outcome.slice(1));
   }
 
-  private inlineBatchFailed(batch: InlineRun[], error: unknown): void {
+  private inlineBatchFailed(batch: InlineRun[], error: unknown, cpuMs: number, budgetMs: number): void {
     const failure = isolateFailureOf(error);
     if (failure === undefined) {
       // Nothing ran (e.g. a request that cannot be copied into the isolate): run each on its own,
@@ -442,9 +460,13 @@ export class CompiledRepository {
       for (const { run, request } of batch) this.runInIsolateThread(run, request);
       return;
     }
-    const paths = [...new Set(batch.map(({ run }) => run.scriptPath))];
-    this.inline?.strike(`${failure} while running inline (${paths.join(', ')})`);
-    for (const path of paths) this.barInline(path);
+    // A timeout with little CPU used means this thread was not running (preempted on a busy
+    // machine): not the scripts' doing, so no strike; their runs simply start again.
+    if (failure !== 'timeout' || cpuMs >= budgetMs / 2) {
+      const paths = [...new Set(batch.map(({ run }) => run.scriptPath))];
+      this.inline?.strike(`${failure} while running inline (${paths.join(', ')})`);
+      for (const path of paths) this.barInline(path);
+    }
     if (failure !== 'timeout') {
       // A batch of one knows its culprit; otherwise every run gets the retriable 'script-disposed'.
       this.collapse(failure === 'memory' && batch.length === 1 ? batch[0]!.run : undefined);
@@ -657,6 +679,7 @@ export class CompiledRepository {
     const index = this.slices.indexOf(slice);
     if (index < 0) return;
     this.slices.splice(index, 1);
+    if (this.slices.length === 0 && this.inlineQueue.length > 0) this.scheduleInlineFlush();
     if (index === 0) {
       this.oldestSliceStartedAt = performance.now();
       this.armWatchdog();

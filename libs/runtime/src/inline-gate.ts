@@ -15,8 +15,9 @@
  */
 export class InlineGate {
   private strikeReason: string | undefined;
-  /** Slices this repository ran inline (for metrics). */
+  /** Runs whose first slice ran inline, and the batches they ran in (for metrics). */
   inlineRuns = 0;
+  inlineBatches = 0;
 
   constructor(readonly repository: string) {}
 

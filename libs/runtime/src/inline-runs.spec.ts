@@ -206,6 +206,24 @@ describe('inline runs', () => {
     expect(gate.open).toBe(true);
   });
 
+  it('wait while a slice holds the isolate in its own thread, then run inline', async () => {
+    const gate = new InlineGate('team');
+    const echo = { path: 'echo.js', source: `export default (request) => ({ status: 200, body: { id: request.params.id } });` };
+    const slow = { path: 'slow.js', source: `export default () => { const until = Date.now() + 60; while (Date.now() < until) {} return { status: 200, body: 'slow' }; };` };
+    const repository = await compile([echo, slow], { inline: gate });
+    await earnInline(repository, gate, echo.path);
+    await repository.run(slow.path, deviceRequest(), services, LIMITS); // loaded: the next run is one slice
+
+    const answered: string[] = [];
+    const slowRun = repository.run(slow.path, deviceRequest(), services, LIMITS).then(() => answered.push('slow'));
+    await pause(10); // the slow slice is running in the isolate's thread
+    const echoRun = repository.run(echo.path, deviceRequest({ params: { id: 'e' } }), services, LIMITS).then((response) => answered.push(JSON.stringify(response.body)));
+    await Promise.all([slowRun, echoRun]);
+
+    expect(answered).toEqual(['slow', '{"id":"e"}']);
+    expect(gate.inlineRuns).toBe(2);
+  });
+
   it('are not used for runs that collect log lines', async () => {
     const gate = new InlineGate('team');
     const script = { path: 'chatty.js', source: `export default (request, ctx) => { ctx.log('hello', request.path); return { status: 200, body: 'ok' }; };` };

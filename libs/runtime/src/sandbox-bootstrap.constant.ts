@@ -324,13 +324,20 @@ function formatLogArgument(value) {
 }
 
 function createCtx(runId, serviceNames, wantsLog) {
-  const services = {};
-  for (let i = 0; i < serviceNames.length; i += 1) {
-    defineProperty(services, serviceNames[i], { __proto__: null, value: serviceClient(runId, serviceNames[i]), enumerable: true });
-  }
+  // Built on first use: most handlers of a busy endpoint never touch ctx.services.
+  let services;
   let logged = 0;
   return freeze({
-    services: freeze(services),
+    get services() {
+      if (services === undefined) {
+        const clients = {};
+        for (let i = 0; i < serviceNames.length; i += 1) {
+          defineProperty(clients, serviceNames[i], { __proto__: null, value: serviceClient(runId, serviceNames[i]), enumerable: true });
+        }
+        services = freeze(clients);
+      }
+      return services;
+    },
     call: (call) => call === null || typeof call !== 'object'
       ? reflectApply(promiseReject, PromiseCtor, [new TypeErrorCtor('ctx.call expects { service, method, path, query?, body? }')])
       : send(runId, call.service, call.method, call.path, call.query, call.body, call.timeoutMs),
