@@ -10,7 +10,7 @@ import { DEFAULT_REJECTION_HOLD_MS, RejectionHold } from './rejection-hold';
 import { BackendInsight } from './backend-insight';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EndpointDeclarationV1 } from '@dsp/contracts';
-import { type BackendServices, type DeviceRequest, type ScriptLimits, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
+import { type BackendServices, type DeviceRequest, type ScriptLimits, type ScriptResponse, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
 import type { LiveRegistry } from './live-registry';
 import { PREVIEW_HEADER, PreviewError, PreviewRegistry } from './preview-registry';
 
@@ -35,6 +35,19 @@ export const DEFAULT_EDGE_LIMITS: EdgeLimits = { maxBodyBytes: 1024 * 1024, maxU
 
 function deviceRequestOf(request: FastifyRequest, path: string, params: Record<string, string>): DeviceRequest {
   return { method: request.method, path, params, query: request.query as Record<string, string>, headers: request.headers as Record<string, string>, body: request.body ?? null };
+}
+
+/**
+ * Sends a script's response. A JSON body goes out as the text the isolate serialised (with
+ * Fastify's JSON content type unless the script set one), not parsed and serialised again; a
+ * string body is sent as text, as Fastify sends strings.
+ */
+function sendScriptResponse(reply: FastifyReply, response: ScriptResponse): FastifyReply {
+  reply.status(response.status).headers(response.headers);
+  const json = response.bodyJson;
+  if (json === undefined || json.charCodeAt(0) === 0x22 /* a JSON string */) return reply.send(response.body);
+  if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8');
+  return reply.send(json);
 }
 
 /** An endpoint's declared limits, with the platform's defaults for what it leaves out. */
@@ -145,8 +158,7 @@ export function createGatewayServer(
         response = await fresh.repository.compiled.run(endpoint.script, deviceRequest, services, limits);
       }
       requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(response.status) });
-      reply.status(response.status).headers(response.headers);
-      return typeof response.body === 'string' ? reply.send(response.body) : reply.send(response.body);
+      return sendScriptResponse(reply, response);
     } catch (error) {
       failed = true;
       const code = error instanceof ScriptError ? error.code : 'gateway-error';
@@ -174,7 +186,7 @@ export function createGatewayServer(
       }
       reply.header('X-DSP-Commit', preview.entry.commit).header('X-DSP-Preview', `${repository}@${branch}`);
       const response = await preview.compiled.run(found.endpoint.script, deviceRequestOf(request, path, found.params), services, limitsOf(found.endpoint));
-      return reply.status(response.status).headers(response.headers).send(response.body);
+      return sendScriptResponse(reply, response);
     } catch (error) {
       if (error instanceof PreviewError) return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
       const code = error instanceof ScriptError ? error.code : 'gateway-error';

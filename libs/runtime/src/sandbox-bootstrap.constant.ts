@@ -252,8 +252,12 @@ function respond(runId, response) {
       finish(runId, BAD_RESPONSE, 'body must be a JSON value, not a ' + kind);
       return;
     }
-    json = stringify({ __proto__: null, status: response.status, headers: response.headers, body });
+    // Status and headers, then NUL (never found in JSON text), then the body's own JSON: the host
+    // parses the small head and sends the body's text as it is.
+    json = stringify({ __proto__: null, status: response.status, headers: response.headers });
     if (typeof json !== 'string') throw new TypeErrorCtor('it serialises to ' + typeof json);
+    const bodyJson = body === undefined ? undefined : stringify(body);
+    if (typeof bodyJson === 'string') json = json + '\\0' + bodyJson;
   } catch (error) {
     finish(runId, BAD_RESPONSE, 'the response cannot be serialised as JSON: ' + messageOf(error));
     return;

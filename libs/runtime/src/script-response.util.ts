@@ -15,17 +15,19 @@ const SERVER_OWNED_HEADERS = new Set(['content-length', 'transfer-encoding', 'co
  * crosses the boundary): an object with an integer status 100-599, optional string headers and
  * any JSON body.
  */
-export function parseScriptResponse(json: string, scriptPath: string): ScriptResponse {
+export function parseScriptResponse(payload: string, scriptPath: string): ScriptResponse {
   const bad = (why: string): ScriptError =>
     new ScriptError('script-bad-response', `${scriptPath} answered with a bad response: ${why}`, { scriptPath });
+  // The isolate sends the JSON of { status, headers }, then NUL and the body's JSON when there is a body.
+  const cut = payload.indexOf('\0');
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = JSON.parse(cut < 0 ? payload : payload.slice(0, cut));
   } catch {
     throw bad('it is not JSON');
   }
   if (!isRecord(value)) throw bad('the handler must resolve to an object { status, headers?, body }');
-  const { status, headers, body } = value;
+  const { status, headers } = value;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
     throw bad(`status must be an integer from 100 to 599, got ${JSON.stringify(status) ?? 'nothing'}`);
   }
@@ -40,7 +42,27 @@ export function parseScriptResponse(json: string, scriptPath: string): ScriptRes
       checkedHeaders[name] = headerValue;
     }
   }
-  return { status, headers: checkedHeaders, body };
+  if (cut < 0) return { status, headers: checkedHeaders, body: undefined };
+  return withBodyJson({ status, headers: checkedHeaders }, payload.slice(cut + 1));
+}
+
+/** A response whose body is parsed from `bodyJson` when it is first read. */
+function withBodyJson(head: Omit<ScriptResponse, 'body'>, bodyJson: string): ScriptResponse {
+  const response = head as ScriptResponse;
+  Object.defineProperty(response, 'body', {
+    enumerable: true,
+    configurable: true,
+    get(): unknown {
+      const body: unknown = JSON.parse(bodyJson);
+      Object.defineProperty(response, 'body', { value: body, enumerable: true, writable: true, configurable: true });
+      return body;
+    },
+    set(value: unknown): void {
+      Object.defineProperty(response, 'body', { value, enumerable: true, writable: true, configurable: true });
+    },
+  });
+  Object.defineProperty(response, 'bodyJson', { value: bodyJson, enumerable: false });
+  return response;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -142,7 +142,8 @@ describe('memory bombs and oversized answers', () => {
     const { attack, outcome } = await attackWith(`export default () => ({ status: 200, body: 'x'.repeat(${MAX_RESPONSE_CHARS}) });`, { memoryMb: 64 });
 
     const error = await scriptErrorOf(outcome, 'script-bad-response');
-    expect(error.message).toBe(`attack.js answered with a bad response: the response is ${MAX_RESPONSE_CHARS + 24} characters of JSON, more than the limit of ${MAX_RESPONSE_CHARS}`);
+    // {"status":200} (14 characters), NUL, then the body's JSON (the string and its 2 quotes).
+    expect(error.message).toBe(`attack.js answered with a bad response: the response is ${MAX_RESPONSE_CHARS + 17} characters of JSON, more than the limit of ${MAX_RESPONSE_CHARS}`);
     expectHostIntact();
     await expectServesAfter(attack, { disposed: false });
   });
