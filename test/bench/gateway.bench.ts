@@ -1,19 +1,28 @@
 /**
  * `npm run bench:gateway`: throughput of a trivial script endpoint served by the DSP gateway
- * against a bare Fastify handler returning the same JSON, and the latency the gateway adds at a
- * moderate fixed rate. Both servers run as child processes (the gateway inside the whole platform
- * in embedded mode: no Kafka or Cassandra); the load comes from this process. Rounds are
- * interleaved (A B, B A, ...) and medians reported, because the machine is shared and noisy.
+ * against reference servers returning the same JSON, and the latency each adds at a moderate
+ * fixed rate. The targets, each a child process (the load comes from this process):
+ *   - `gateway`: the whole platform in embedded mode (no Kafka or Cassandra), default settings:
+ *     short scripts run their first slice inline on the event loop thread, in batches;
+ *   - `gateway, inline off`: a second embedded platform with DSP_GATEWAY_INLINE=off, where every
+ *     slice runs on isolated-vm's own threads (the old path);
+ *   - `fastify + isolate`: the issue's reference point, a plain Fastify route calling one warm
+ *     isolate per request (gateway/isolate-fastify.server.ts);
+ *   - `bare`: a bare Fastify handler (gateway/bare-fastify.server.ts).
+ * All run in the same rounds, in an order rotated each round (A B C D, B C D A, ...) so that none
+ * is always first, and medians are reported, because the machine is shared and noisy. Ratios are
+ * against `bare`, plus gateway / fastify + isolate and gateway / gateway, inline off.
  *
  * Latency at a fixed rate uses an evenly paced open-loop generator (gateway/load.ts), not
  * autocannon's overallRate: autocannon sends each connection's quota for a second back to back at
  * the start of that second, i.e. bursts at full concurrency, not a moderate load.
  *
  * Aim (issue): gateway throughput >= 75% of bare Fastify. Below that (or with --profile always)
- * one more round runs against a gateway started with --cpu-prof and its main thread is summarized.
+ * one more round runs against a (default) gateway started with --cpu-prof and its main thread is
+ * summarized.
  *
- * Usage: tsx test/bench/gateway.bench.ts [--rounds 3] [--seconds 10] [--connections 10]
- *          [--rate 500] [--latency-seconds 10] [--profile auto|always|never]
+ * Usage: tsx test/bench/gateway.bench.ts [--rounds 4] [--seconds 10] [--connections 10]
+ *          [--rate 500] [--latency-seconds 10] [--warmup-seconds 3] [--profile auto|always|never]
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -24,12 +33,12 @@ import { ChildGroup } from './gateway/child-processes';
 import { summarizeCpuProfile } from './gateway/cpu-profile';
 import { hammer, latencySummary, paced, type ThroughputResult } from './gateway/load';
 import { cpuBetween, snapshotCpu, type CpuUsage } from './gateway/process-cpu';
-import { deployRepository, startBareFastify, startEmbeddedPlatform, TRIVIAL_BODY, TRIVIAL_SCRIPT, type EmbeddedPlatform } from './gateway/servers';
-import { fixed, interleaved, median, percent, signed, sleep, table } from './support/bench-stats';
+import { deployRepository, startBareFastify, startEmbeddedPlatform, startIsolateFastify, TRIVIAL_BODY, TRIVIAL_SCRIPT, type EmbeddedPlatform } from './gateway/servers';
+import { fixed, median, percent, rotated, signed, sleep, table } from './support/bench-stats';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     rate: { type: 'string', default: '500' },
@@ -49,10 +58,34 @@ const PROBE_RUNS = 20_000;
 const TARGET_RATIO = 0.75;
 const PATH = '/bench/hello';
 
+type TargetName = 'gateway' | 'gateway, inline off' | 'fastify + isolate' | 'bare';
+
 interface Target {
-  name: 'gateway' | 'bare';
+  name: TargetName;
+  /** What it is, for the sanity check at start. */
+  description: string;
   url: string;
   pid: number;
+}
+
+/** Throughput ratios reported (numerator / denominator); the first is the issue's aim. */
+const COMPARISONS: Array<[TargetName, TargetName]> = [
+  ['gateway', 'bare'],
+  ['gateway, inline off', 'bare'],
+  ['fastify + isolate', 'bare'],
+  ['gateway', 'fastify + isolate'],
+  ['gateway', 'gateway, inline off'],
+];
+
+/** Per target, one sample per round. */
+interface Samples {
+  okPerSecond: number[];
+  mainUsPerRequest: number[];
+  otherUsPerRequest: number[];
+  preemptedPerRequest: number[];
+  sleepsPerRequest: number[];
+  p50: number[];
+  p99: number[];
 }
 
 interface ThroughputRound {
@@ -139,43 +172,66 @@ function roundValues(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v > 0).map(([k, v]) => [k, Math.round(v)]));
 }
 
+async function printInlineRuns(name: TargetName, gatewayUrl: string): Promise<void> {
+  const health = (await (await fetch(`${gatewayUrl}/_dsp/health`)).json()) as { inline?: { runs: number; batches: number; struck: Record<string, string> } };
+  if (health.inline) {
+    const { runs, batches, struck } = health.inline;
+    console.log(`inline runs on the ${name} so far: ${runs} in ${batches} batches (${fixed(runs / Math.max(1, batches), 1)} per batch); struck: ${JSON.stringify(struck)}`);
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`# bench:gateway  (${new Date().toISOString()}, node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   const platform = await startEmbeddedPlatform(group);
+  const servers: Array<{ stop(): Promise<void> }> = [platform];
   try {
     const commit = await deployTrivial(platform);
+    const inlineOff = await startEmbeddedPlatform(group, { name: 'platform (inline off)', env: { DSP_GATEWAY_INLINE: 'off' } });
+    servers.push(inlineOff);
+    const inlineOffCommit = await deployTrivial(inlineOff);
+    const isolate = await startIsolateFastify(group);
+    servers.push(isolate);
     const bare = await startBareFastify(group);
-    const targets: Record<Target['name'], Target> = {
-      gateway: { name: 'gateway', url: `${platform.gatewayUrl}${PATH}`, pid: platform.child.pid },
-      bare: { name: 'bare', url: `${bare.url}${PATH}`, pid: bare.child.pid },
-    };
-    console.log(`gateway (embedded platform, pid ${targets.gateway.pid}, commit ${commit.slice(0, 12)}): ${await describeResponse(targets.gateway.url)}`);
-    console.log(`bare    (Fastify, pid ${targets.bare.pid}):                         ${await describeResponse(targets.bare.url)}`);
+    servers.push(bare);
+    const targets: Target[] = [
+      { name: 'gateway', description: `embedded platform, commit ${commit.slice(0, 12)}`, url: `${platform.gatewayUrl}${PATH}`, pid: platform.child.pid },
+      {
+        name: 'gateway, inline off',
+        description: `embedded platform, DSP_GATEWAY_INLINE=off, commit ${inlineOffCommit.slice(0, 12)}`,
+        url: `${inlineOff.gatewayUrl}${PATH}`,
+        pid: inlineOff.child.pid,
+      },
+      { name: 'fastify + isolate', description: 'Fastify route, one warm isolate call per request', url: `${isolate.url}${PATH}`, pid: isolate.child.pid },
+      { name: 'bare', description: 'bare Fastify handler', url: `${bare.url}${PATH}`, pid: bare.child.pid },
+    ];
+    const nameWidth = Math.max(...targets.map((t) => t.name.length));
+    for (const target of targets) console.log(`${target.name.padEnd(nameWidth)}  (${target.description}, pid ${target.pid}): ${await describeResponse(target.url)}`);
+    const samples = Object.fromEntries(
+      targets.map((t): [TargetName, Samples] => [t.name, { okPerSecond: [], mainUsPerRequest: [], otherUsPerRequest: [], preemptedPerRequest: [], sleepsPerRequest: [], p50: [], p99: [] }]),
+    ) as Record<TargetName, Samples>;
+    const others = targets.filter((t) => t.name !== 'bare');
 
     console.log(`\nwarm-up: ${WARMUP_SECONDS} s of load on each`);
-    for (const target of [targets.gateway, targets.bare]) await hammer(target.url, { connections: CONNECTIONS, durationSeconds: WARMUP_SECONDS });
+    for (const target of targets) await hammer(target.url, { connections: CONNECTIONS, durationSeconds: WARMUP_SECONDS });
 
     // --- throughput ---
-    console.log(`\n## Throughput: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds`);
+    console.log(`\n## Throughput: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds of ${targets.length} targets in rotated order`);
     const rows: string[][] = [];
-    const okRates: Record<Target['name'], number[]> = { gateway: [], bare: [] };
-    const cpuPerRequest: Record<Target['name'], { main: number[]; other: number[]; preempted: number[]; wakeups: number[] }> = {
-      gateway: { main: [], other: [], preempted: [], wakeups: [] },
-      bare: { main: [], other: [], preempted: [], wakeups: [] },
-    };
-    const roundRatios: number[] = [];
-    const order = interleaved(targets.gateway, targets.bare, ROUNDS);
-    for (const [index, pair] of order.entries()) {
-      const rates: Partial<Record<Target['name'], number>> = {};
-      for (const target of pair) {
+    const roundRatios = COMPARISONS.map((): number[] => []);
+    const order = rotated(targets, ROUNDS);
+    for (const [index, round] of order.entries()) {
+      const rates: Partial<Record<TargetName, number>> = {};
+      for (const target of round) {
         await sleep(1000);
         const { result, cpu } = await throughputRound(target);
+        const ok = Math.max(1, result.ok);
+        const s = samples[target.name];
         rates[target.name] = result.okPerSecond;
-        okRates[target.name].push(result.okPerSecond);
-        cpuPerRequest[target.name].main.push((cpu.mainMs * 1000) / Math.max(1, result.ok));
-        cpuPerRequest[target.name].other.push((cpu.otherMs * 1000) / Math.max(1, result.ok));
-        cpuPerRequest[target.name].preempted.push(cpu.mainInvoluntarySwitches / Math.max(1, result.ok));
-        cpuPerRequest[target.name].wakeups.push(cpu.otherVoluntarySwitches / Math.max(1, result.ok));
+        s.okPerSecond.push(result.okPerSecond);
+        s.mainUsPerRequest.push((cpu.mainMs * 1000) / ok);
+        s.otherUsPerRequest.push((cpu.otherMs * 1000) / ok);
+        s.preemptedPerRequest.push(cpu.mainInvoluntarySwitches / ok);
+        s.sleepsPerRequest.push(cpu.otherVoluntarySwitches / ok);
         const latency = latencySummary(result.latenciesMs);
         rows.push([
           `${index + 1}`,
@@ -186,71 +242,92 @@ async function main(): Promise<void> {
           fixed(latency.p99, 2),
           usPerRequest(cpu.mainMs, result.ok),
           usPerRequest(cpu.otherMs, result.ok),
-          fixed(cpu.mainInvoluntarySwitches / Math.max(1, result.ok), 2),
-          fixed(cpu.otherVoluntarySwitches / Math.max(1, result.ok), 2),
+          fixed(cpu.mainInvoluntarySwitches / ok, 2),
+          fixed(cpu.otherVoluntarySwitches / ok, 2),
         ]);
       }
-      const ratio = (rates.gateway ?? NaN) / (rates.bare ?? NaN);
-      roundRatios.push(ratio);
-      rows.push(['', 'ratio', percent(ratio), '', '', '', '', '', '', '']);
+      for (const [i, [a, b]] of COMPARISONS.entries()) {
+        const ratio = (rates[a] ?? NaN) / (rates[b] ?? NaN);
+        roundRatios[i]?.push(ratio);
+        if (b === 'bare') rows.push(['', `${a} / bare`, percent(ratio), '', '', '', '', '', '', '']);
+      }
     }
     console.log(
       table(['round', 'server', 'req/s (2xx)', 'non-2xx+err', 'p50 ms', 'p99 ms', 'main thr CPU us/req', 'other thr CPU us/req', 'main thr preempted/req', 'other thr sleeps/req'], rows),
     );
-    const gatewayRate = median(okRates.gateway);
-    const bareRate = median(okRates.bare);
-    const ratio = gatewayRate / bareRate;
-    console.log(`\nmedian req/s: gateway ${fixed(gatewayRate, 0)}, bare Fastify ${fixed(bareRate, 0)}`);
-    console.log(`ratio of medians: ${percent(ratio)}   (per-round ratios: ${roundRatios.map((r) => percent(r)).join(', ')}; median ${percent(median(roundRatios))})`);
+    const medianRate = (name: TargetName): number => median(samples[name].okPerSecond);
+    console.log(`\nmedians per target (server CPU and context switches per request; "other threads went to sleep" = voluntary switches):`);
     console.log(
-      `server CPU per request (median): gateway ${fixed(median(cpuPerRequest.gateway.main), 0)} us main thread + ${fixed(median(cpuPerRequest.gateway.other), 0)} us other threads; ` +
-        `bare ${fixed(median(cpuPerRequest.bare.main), 0)} us + ${fixed(median(cpuPerRequest.bare.other), 0)} us`,
+      table(
+        ['server', 'req/s (2xx)', 'vs bare', 'main thr CPU us/req', 'other thr CPU us/req', 'main thr preempted/req', 'other thr sleeps/req'],
+        targets.map((t) => {
+          const s = samples[t.name];
+          return [
+            t.name,
+            fixed(medianRate(t.name), 0),
+            t.name === 'bare' ? '' : percent(medianRate(t.name) / medianRate('bare')),
+            fixed(median(s.mainUsPerRequest), 0),
+            fixed(median(s.otherUsPerRequest), 0),
+            fixed(median(s.preemptedPerRequest), 2),
+            fixed(median(s.sleepsPerRequest), 2),
+          ];
+        }),
+      ),
     );
-    console.log(
-      `context switches per request (median): gateway main thread preempted ${fixed(median(cpuPerRequest.gateway.preempted), 2)}, other threads went to sleep ${fixed(median(cpuPerRequest.gateway.wakeups), 2)}; ` +
-        `bare ${fixed(median(cpuPerRequest.bare.preempted), 2)} and ${fixed(median(cpuPerRequest.bare.wakeups), 2)}`,
-    );
-    console.log(`target >= ${percent(TARGET_RATIO, 0)} of bare Fastify: ${ratio >= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
-    const health = (await (await fetch(`${platform.gatewayUrl}/_dsp/health`)).json()) as { inline?: { runs: number; batches: number; struck: Record<string, string> } };
-    if (health.inline) {
-      const { runs, batches, struck } = health.inline;
-      console.log(`inline runs on the gateway so far: ${runs} in ${batches} batches (${fixed(runs / Math.max(1, batches), 1)} per batch); struck: ${JSON.stringify(struck)}`);
+    console.log('\nthroughput ratios: ratio of medians (per-round ratios; their median)');
+    const comparisonWidth = Math.max(...COMPARISONS.map(([a, b]) => `${a} / ${b}`.length));
+    for (const [i, [a, b]] of COMPARISONS.entries()) {
+      const perRound = roundRatios[i] ?? [];
+      console.log(`  ${`${a} / ${b}`.padEnd(comparisonWidth)}  ${percent(medianRate(a) / medianRate(b)).padStart(6)}   (${perRound.map((r) => percent(r)).join(', ')}; median ${percent(median(perRound))})`);
     }
+    const ratio = medianRate('gateway') / medianRate('bare');
+    console.log(`target: gateway >= ${percent(TARGET_RATIO, 0)} of bare Fastify: ${ratio >= TARGET_RATIO ? 'PASS' : 'FAIL'} (${percent(ratio)})`);
+    await printInlineRuns('gateway', platform.gatewayUrl);
+    await printInlineRuns('gateway, inline off', inlineOff.gatewayUrl);
 
     // --- latency at a fixed moderate rate ---
-    console.log(`\n## Latency at a fixed ${RATE} req/s (open loop, evenly paced, keep-alive), ${LATENCY_SECONDS} s per run, ${ROUNDS} interleaved rounds`);
+    console.log(`\n## Latency at a fixed ${RATE} req/s (open loop, evenly paced, keep-alive), ${LATENCY_SECONDS} s per run, ${ROUNDS} rounds in rotated order`);
     const latencyRows: string[][] = [];
-    const p50s: Record<Target['name'], number[]> = { gateway: [], bare: [] };
-    const p99s: Record<Target['name'], number[]> = { gateway: [], bare: [] };
-    const deltas50: number[] = [];
-    const deltas99: number[] = [];
-    for (const [index, pair] of order.entries()) {
-      const summaries: Partial<Record<Target['name'], { p50: number; p99: number }>> = {};
-      for (const target of pair) {
+    const deltas = Object.fromEntries(others.map((t): [TargetName, { p50: number[]; p99: number[] }] => [t.name, { p50: [], p99: [] }])) as Partial<Record<TargetName, { p50: number[]; p99: number[] }>>;
+    for (const [index, round] of order.entries()) {
+      const summaries: Partial<Record<TargetName, { p50: number; p99: number }>> = {};
+      for (const target of round) {
         await sleep(1000);
         const result = await paced(target.url, { ratePerSecond: RATE, durationSeconds: LATENCY_SECONDS });
         const latency = latencySummary(result.latenciesMs);
         summaries[target.name] = latency;
-        p50s[target.name].push(latency.p50);
-        p99s[target.name].push(latency.p99);
+        samples[target.name].p50.push(latency.p50);
+        samples[target.name].p99.push(latency.p99);
         latencyRows.push([`${index + 1}`, target.name, fixed(result.perSecond, 0), String(result.failed), String(result.late), fixed(latency.p50, 3), fixed(latency.p90, 3), fixed(latency.p99, 3), fixed(latency.max, 1)]);
       }
-      const d50 = (summaries.gateway?.p50 ?? NaN) - (summaries.bare?.p50 ?? NaN);
-      const d99 = (summaries.gateway?.p99 ?? NaN) - (summaries.bare?.p99 ?? NaN);
-      deltas50.push(d50);
-      deltas99.push(d99);
-      latencyRows.push(['', 'gateway - bare', '', '', '', signed(d50, 3), '', signed(d99, 3), '']);
+      for (const target of others) {
+        const d50 = (summaries[target.name]?.p50 ?? NaN) - (summaries.bare?.p50 ?? NaN);
+        const d99 = (summaries[target.name]?.p99 ?? NaN) - (summaries.bare?.p99 ?? NaN);
+        deltas[target.name]?.p50.push(d50);
+        deltas[target.name]?.p99.push(d99);
+        latencyRows.push(['', `${target.name} - bare`, '', '', '', signed(d50, 3), '', signed(d99, 3), '']);
+      }
     }
     console.log(table(['round', 'server', 'req/s', 'failed', 'sent late', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'], latencyRows));
-    console.log(`\nmedian p50: gateway ${fixed(median(p50s.gateway), 3)} ms, bare ${fixed(median(p50s.bare), 3)} ms -> added ${signed(median(deltas50), 3)} ms (median of per-round deltas)`);
-    console.log(`median p99: gateway ${fixed(median(p99s.gateway), 3)} ms, bare ${fixed(median(p99s.bare), 3)} ms -> added ${signed(median(deltas99), 3)} ms (median of per-round deltas)`);
-    await bare.stop();
-    await platform.stop();
+    console.log('\nmedians per target; added = median of the per-round deltas against bare:');
+    console.log(
+      table(
+        ['server', 'p50 ms', 'p50 added ms', 'p99 ms', 'p99 added ms'],
+        targets.map((t) => [
+          t.name,
+          fixed(median(samples[t.name].p50), 3),
+          t.name === 'bare' ? '' : signed(median(deltas[t.name]?.p50 ?? []), 3),
+          fixed(median(samples[t.name].p99), 3),
+          t.name === 'bare' ? '' : signed(median(deltas[t.name]?.p99 ?? []), 3),
+        ]),
+      ),
+    );
+    for (const server of servers) await server.stop();
 
     if (PROFILE === 'always' || (PROFILE === 'auto' && !(ratio >= TARGET_RATIO))) await profileRound();
   } finally {
     await group.stopAll();
-    await platform.stop();
+    for (const server of servers) await server.stop();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The servers under test, each in its own process: the whole DSP platform in embedded mode
- * (control API, projector, one gateway, demo services; no Kafka or Cassandra), and a bare
- * Fastify server answering the same JSON as the trivial script.
+ * (control API, projector, one gateway, demo services; no Kafka or Cassandra), and the reference
+ * servers answering the same JSON as the trivial script: a bare Fastify handler, and a Fastify
+ * route calling a warm isolate.
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -104,15 +105,25 @@ export interface BareServer {
 
 /** Starts bare-fastify.server.ts (through tsx's loader, which only costs at start) with the gateway's Node flags. */
 export async function startBareFastify(group: ChildGroup, options: { nodeArgs?: string[] } = {}): Promise<BareServer> {
+  return startReferenceServer(group, { name: 'bare-fastify', file: 'bare-fastify.server.ts', portVariable: 'BARE_PORT', nodeArgs: options.nodeArgs });
+}
+
+/** Starts isolate-fastify.server.ts (a Fastify route calling one warm isolate per request), like startBareFastify. */
+export async function startIsolateFastify(group: ChildGroup, options: { nodeArgs?: string[] } = {}): Promise<BareServer> {
+  return startReferenceServer(group, { name: 'isolate-fastify', file: 'isolate-fastify.server.ts', portVariable: 'ISOLATE_PORT', nodeArgs: options.nodeArgs });
+}
+
+/** A reference server of this directory on a free port (passed in `portVariable`), ready once it answers /bench/hello. */
+async function startReferenceServer(group: ChildGroup, options: { name: string; file: string; portVariable: string; nodeArgs?: string[] }): Promise<BareServer> {
   const port = await freePort();
   const child = group.spawnNode(
-    'bare-fastify',
-    [...(options.nodeArgs ?? []), '--no-node-snapshot', '--import', 'tsx', join(__dirname, 'bare-fastify.server.ts')],
-    { ...process.env, BARE_PORT: String(port) },
+    options.name,
+    [...(options.nodeArgs ?? []), '--no-node-snapshot', '--import', 'tsx', join(__dirname, options.file)],
+    { ...process.env, [options.portVariable]: String(port) },
   );
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntil('bare Fastify ready', child, async () => (await fetch(`${url}/bench/hello`)).ok, 30_000);
+    await waitUntil(`${options.name} ready`, child, async () => (await fetch(`${url}/bench/hello`)).ok, 30_000);
   } catch (error) {
     await child.stop();
     throw error;

@@ -43,6 +43,17 @@ export function interleaved<T>(a: T, b: T, rounds: number): T[][] {
   return Array.from({ length: rounds }, (_, i) => (i % 2 === 0 ? [a, b] : [b, a]));
 }
 
+/**
+ * The order of the variants in each round, rotated by one each round (A B C, B C A, C A B, ...) so
+ * that none always runs first (after a cool-down) or last; for two variants the same as interleaved.
+ */
+export function rotated<T>(variants: readonly T[], rounds: number): T[][] {
+  return Array.from({ length: rounds }, (_, i) => {
+    const shift = variants.length === 0 ? 0 : i % variants.length;
+    return [...variants.slice(shift), ...variants.slice(0, shift)];
+  });
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
