@@ -10,6 +10,7 @@ import { DEFAULT_REJECTION_HOLD_MS, RejectionHold } from './rejection-hold';
 import { BackendInsight } from './backend-insight';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EndpointDeclarationV1 } from '@dsp/contracts';
+import type { RegistryEntry } from '@dsp/store';
 import { type BackendServices, type DeviceRequest, type ScriptLimits, type ScriptResponse, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
 import type { LiveRegistry } from './live-registry';
 import { PREVIEW_HEADER, PreviewError, PreviewRegistry } from './preview-registry';
@@ -50,6 +51,16 @@ function sendScriptResponse(reply: FastifyReply, response: ScriptResponse): Fast
   return reply.send(json);
 }
 
+interface EndpointServing {
+  /** `GET /tv/hello/:name`: the endpoint label of metrics and insight. */
+  label: string;
+  /** The guardrails' key for the endpoint (switches, breakers). */
+  route: string;
+  limits: ScriptLimits;
+  /** The backend services, traced for insight under this repository, endpoint and commit. */
+  services: BackendServices;
+}
+
 /** An endpoint's declared limits, with the platform's defaults for what it leaves out. */
 function limitsOf(endpoint: EndpointDeclarationV1): ScriptLimits {
   return { timeoutMs: endpoint.timeoutMs ?? DEFAULT_SCRIPT_LIMITS.timeoutMs, memoryMb: endpoint.memoryMb ?? DEFAULT_SCRIPT_LIMITS.memoryMb };
@@ -73,11 +84,12 @@ export function createGatewayServer(
       createServer({ maxHeaderSize: limits.maxHeaderBytes, headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs }, handler),
   });
   app.addHook('preClose', async () => rejectionHold.releaseAll());
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     if (request.url.length > limits.maxUrlBytes) {
-      return reply.status(414).send({ error: { code: 'uri-too-long', message: `request URLs are limited to ${limits.maxUrlBytes} bytes` } });
+      void reply.status(414).send({ error: { code: 'uri-too-long', message: `request URLs are limited to ${limits.maxUrlBytes} bytes` } });
+      return;
     }
-    return undefined;
+    done();
   });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -112,6 +124,22 @@ export function createGatewayServer(
   new Gauge({ name: 'dsp_gateway_isolates', help: 'Live isolates of deployed repository versions on this process', registers: [metrics], collect() { this.set(registry.size); } });
   const insight = options.insight ?? new BackendInsight();
   insight.exportMetrics(metrics);
+  /** What serving an endpoint of an installed version needs on every request, worked out once. */
+  const servingByEndpoint = new WeakMap<EndpointDeclarationV1, EndpointServing>();
+  const servingOf = (entry: RegistryEntry, endpoint: EndpointDeclarationV1): EndpointServing => {
+    let serving = servingByEndpoint.get(endpoint);
+    if (serving === undefined) {
+      const label = `${endpoint.method} ${endpoint.path}`;
+      serving = {
+        label,
+        route: routeKey(endpoint.method, endpoint.path),
+        limits: limitsOf(endpoint),
+        services: insight.tracing(services, { repository: entry.repository, endpoint: label, commit: entry.commit }),
+      };
+      servingByEndpoint.set(endpoint, serving);
+    }
+    return serving;
+  };
   app.get<{ Querystring: { repository?: string } }>('/_dsp/insight', async (request) => ({ node: process.pid, calls: insight.report(request.query.repository) }));
   app.get('/_dsp/metrics', async (_request, reply) => reply.header('Content-Type', metrics.contentType).send(await metrics.metrics()));
 
@@ -127,7 +155,8 @@ export function createGatewayServer(
     const match = registry.match(request.method, path);
     if (!match) return reply.status(404).send({ error: { code: 'no-such-endpoint', message: `no endpoint serves ${request.method} ${path}` } });
     const { repository, endpoint, params } = match;
-    const route = routeKey(endpoint.method, endpoint.path);
+    const serving = servingOf(repository.entry, endpoint);
+    const route = serving.route;
     const rejection = guardrails.admit(repository.entry, route, repository.compiled);
     if (rejection) {
       requests.inc({ repository: repository.entry.repository, endpoint: `${endpoint.method} ${endpoint.path}`, status: String(rejection.status) });
@@ -138,15 +167,14 @@ export function createGatewayServer(
     let failed = false;
     let isolate: IsolateCpuClock = repository.compiled;
     const started = process.hrtime.bigint();
-    const endpointLabel = `${endpoint.method} ${endpoint.path}`;
+    const endpointLabel = serving.label;
     reply.header('X-DSP-Commit', repository.entry.commit);
     const deviceRequest = deviceRequestOf(request, path, params);
-    const limits = limitsOf(endpoint);
+    const limits = serving.limits;
     try {
       let response;
       try {
-        const traced = insight.tracing(services, { repository: repository.entry.repository, endpoint: endpointLabel, commit: repository.entry.commit });
-        response = await repository.compiled.run(endpoint.script, deviceRequest, traced, limits);
+        response = await repository.compiled.run(endpoint.script, deviceRequest, serving.services, limits);
       } catch (error) {
         // Another request killed the shared isolate (memory limit): recompile and retry once.
         if (!(error instanceof ScriptError && error.code === 'script-disposed')) throw error;
@@ -155,7 +183,7 @@ export function createGatewayServer(
         if (!fresh || fresh.repository.compiled.disposed) throw error;
         guardrails.charge(repository.entry.repository, isolate);
         isolate = fresh.repository.compiled;
-        response = await fresh.repository.compiled.run(endpoint.script, deviceRequest, services, limits);
+        response = await fresh.repository.compiled.run(endpoint.script, deviceRequest, serving.services, limits);
       }
       requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(response.status) });
       return sendScriptResponse(reply, response);

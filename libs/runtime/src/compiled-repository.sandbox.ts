@@ -2,7 +2,7 @@ import ivm from 'isolated-vm';
 import type { BackendCall, BackendResult } from './backend-call.type';
 import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
-import { INLINE_AFTER_CLEAN_RUNS, INLINE_BUDGET_MS, type InlineGate } from './inline-gate';
+import { INLINE_BUDGET_MS, type InlineGate } from './inline-gate';
 import { isolateFailureOf } from './isolate-error.util';
 import { type Bridge, type InlineInvocation, type IsolatePool, WarmIsolate } from './warm-isolate';
 import { moduleCodeCacheConsumed } from './module-code-cache.util';
@@ -243,6 +243,21 @@ export class CompiledRepository {
     });
   }
 
+  /**
+   * Evaluates a script's module graph now instead of on its first run (which then starts with the
+   * handler). Rejects as that first run would: 'script-threw', 'script-timeout', 'script-not-found'.
+   */
+  async prepare(scriptPath: string, timeoutMs: number = DEFAULT_SCRIPT_LIMITS.timeoutMs): Promise<void> {
+    const path = this.modules.has(scriptPath) ? scriptPath : normalizeScriptPath(scriptPath);
+    if (!this.modules.has(path)) throw new ScriptError('script-not-found', `no script ${scriptPath} in this repository`, { scriptPath });
+    try {
+      await this.load(path, timeoutMs);
+    } catch (error) {
+      if (this.isDisposed) this.collapse(undefined); // a module cut short while loading: the isolate is done for
+      throw error;
+    }
+  }
+
   /** Ends every active run (they reject with 'script-disposed') and frees the isolate. */
   dispose(): void {
     this.collapse(undefined);
@@ -361,7 +376,8 @@ export class CompiledRepository {
   // --- inline runs: first slices on the host's thread, in batches (see InlineGate) ---
 
   private mayRunInline(path: string): boolean {
-    return this.inline?.open === true && this.inlineScripts.has(path);
+    if (this.inline?.open !== true || this.inlineBarred.has(path)) return false;
+    return this.inline.afterCleanRuns === 0 || this.inlineScripts.has(path);
   }
 
   /** A first slice (queueing in the isolate's thread included) ended within the inline budget, or did not. */
@@ -369,12 +385,17 @@ export class CompiledRepository {
     if (this.inline?.open !== true || this.inlineBarred.has(path) || this.inlineScripts.has(path)) return;
     const clean = sliceMs < INLINE_BUDGET_MS ? (this.cleanRuns.get(path) ?? 0) + 1 : 0;
     this.cleanRuns.set(path, clean);
-    if (clean >= INLINE_AFTER_CLEAN_RUNS) this.inlineScripts.add(path);
+    if (clean >= this.inline.afterCleanRuns) this.inlineScripts.add(path);
   }
 
-  /** A script hit a limit: it never runs inline in this version. */
+  /** A script exhausted its heap: it never runs inline in this version. */
   private barInline(path: string): void {
     this.inlineBarred.add(path);
+    this.forgetCleanRuns(path);
+  }
+
+  /** A script overran a time budget: it must earn inline runs again. */
+  private forgetCleanRuns(path: string): void {
     this.inlineScripts.delete(path);
     this.cleanRuns.delete(path);
   }
@@ -460,47 +481,54 @@ export class CompiledRepository {
       for (const { run, request } of batch) this.runInIsolateThread(run, request);
       return;
     }
-    // A timeout with little CPU used means this thread was not running (preempted on a busy
-    // machine): not the scripts' doing, so no strike; their runs simply start again.
-    if (failure !== 'timeout' || cpuMs >= budgetMs / 2) {
-      const paths = [...new Set(batch.map(({ run }) => run.scriptPath))];
-      this.inline?.strike(`${failure} while running inline (${paths.join(', ')})`);
-      for (const path of paths) this.barInline(path);
-    }
+    const paths = [...new Set(batch.map(({ run }) => run.scriptPath))];
+    const reason = `${failure} while running inline (${paths.join(', ')})`;
     if (failure !== 'timeout') {
+      this.inline?.strike(reason);
+      for (const path of paths) this.barInline(path);
       // A batch of one knows its culprit; otherwise every run gets the retriable 'script-disposed'.
       this.collapse(failure === 'memory' && batch.length === 1 ? batch[0]!.run : undefined);
       return;
     }
-    // The batch overran the inline budget. Runs that answered before it was stopped keep their
-    // answers; the others run again in the isolate's thread, under what is left of their own
+    // The batch overran the inline budget. With little CPU used, this thread was not running
+    // (preempted on a busy machine): nobody's doing. Otherwise it counts against the repository
+    // and its scripts must earn inline runs again. Runs that answered before it was stopped keep
+    // their answers; the others run again in the isolate's thread, under what is left of their own
     // budgets. Their first attempts' backend calls reach the host under the old ids and are ignored.
+    if (cpuMs >= budgetMs / 2) {
+      this.inline?.overran(reason);
+      for (const path of paths) this.forgetCleanRuns(path);
+    }
     let outcomes: string[] = [];
     try {
       outcomes = this.collectInline(batch);
     } catch {
       // The isolate is gone: the runs below fail with 'script-disposed'.
     }
+    const unanswered: InlineRun[] = [];
     batch.forEach(({ run, request }, index) => {
       const outcome = outcomes[index] ?? '';
-      if (outcome !== '') {
-        this.onDone(run.id, outcome.charCodeAt(0) - 48, outcome.slice(1));
-        return;
-      }
+      if (outcome !== '') this.onDone(run.id, outcome.charCodeAt(0) - 48, outcome.slice(1));
+      else unanswered.push({ run, request });
+    });
+    // Dropped in the isolate while nothing else holds it (applySync would wait for a slice).
+    for (const { run } of unanswered) {
       try {
         this.bridge.abandon.applySync(undefined, [run.id]);
       } catch {
         // As above.
       }
+    }
+    for (const { run, request } of unanswered) {
       if (run.deadline <= performance.now()) {
         this.timeOut(run);
-        return;
+        continue;
       }
       this.runs.delete(run.id);
       run.id = ++this.nextRunId;
       this.runs.set(run.id, run);
       this.runInIsolateThread(run, request);
-    });
+    }
   }
 
   private runInIsolateThread(run: ActiveRun, request: DeviceRequest): void {
@@ -593,7 +621,7 @@ export class CompiledRepository {
   private fail(run: ActiveRun, error: unknown): void {
     switch (isolateFailureOf(error)) {
       case 'timeout':
-        this.barInline(run.scriptPath);
+        this.forgetCleanRuns(run.scriptPath);
         this.timeOut(run);
         return;
       case 'memory':
