@@ -173,10 +173,10 @@ function roundValues(record: Record<string, number>): Record<string, number> {
 }
 
 async function printInlineRuns(name: TargetName, gatewayUrl: string): Promise<void> {
-  const health = (await (await fetch(`${gatewayUrl}/_dsp/health`)).json()) as { inline?: { runs: number; batches: number; struck: Record<string, string> } };
+  const health = (await (await fetch(`${gatewayUrl}/_dsp/health`)).json()) as { inline?: { runs: number; batches: number; overruns: number; struck: Record<string, string> } };
   if (health.inline) {
-    const { runs, batches, struck } = health.inline;
-    console.log(`inline runs on the ${name} so far: ${runs} in ${batches} batches (${fixed(runs / Math.max(1, batches), 1)} per batch); struck: ${JSON.stringify(struck)}`);
+    const { runs, batches, overruns, struck } = health.inline;
+    console.log(`inline runs on the ${name} so far: ${runs} in ${batches} batches (${fixed(runs / Math.max(1, batches), 1)} per batch); overruns: ${overruns}; struck: ${JSON.stringify(struck)}`);
   }
 }
 

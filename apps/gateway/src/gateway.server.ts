@@ -108,7 +108,7 @@ export function createGatewayServer(
     rssBytes: process.memoryUsage.rss(),
     startup: registry.lastLoad,
     compile: registry.stats,
-    inline: { runs: registry.inlineRuns, batches: registry.inlineBatches, struck: registry.inlineStrikes },
+    inline: { runs: registry.inlineRuns, batches: registry.inlineBatches, overruns: registry.inlineOverruns, struck: registry.inlineStrikes },
   }));
   const compileStat = (name: string, help: string, read: () => number): void => {
     new Counter({ name, help, registers: [metrics], collect() { this.reset(); this.inc(read()); } });
@@ -120,6 +120,7 @@ export function createGatewayServer(
   compileStat('dsp_gateway_code_cache_missing_total', 'Scripts without persisted V8 code cache for this engine (compiled from source, stored)', () => registry.stats.cacheMissing);
   compileStat('dsp_gateway_inline_runs_total', "Runs whose first slice ran inline on the event loop's thread (see InlineGate)", () => registry.inlineRuns);
   compileStat('dsp_gateway_inline_batches_total', 'Batches those inline runs entered their isolates in', () => registry.inlineBatches);
+  compileStat('dsp_gateway_inline_overruns_total', 'Inline batches stopped at the inline budget (their runs restarted in the isolate thread)', () => registry.inlineOverruns);
   new Gauge({ name: 'dsp_gateway_inline_struck_repositories', help: 'Repositories that hit a limit running inline and no longer run inline on this process', registers: [metrics], collect() { this.set(Object.keys(registry.inlineStrikes).length); } });
   new Gauge({ name: 'dsp_gateway_isolates', help: 'Live isolates of deployed repository versions on this process', registers: [metrics], collect() { this.set(registry.size); } });
   const insight = options.insight ?? new BackendInsight();

@@ -218,6 +218,13 @@ export class LiveRegistry {
     return batches;
   }
 
+  /** Inline batches stopped at the inline budget. */
+  get inlineOverruns(): number {
+    let overruns = 0;
+    for (const gate of this.inlineGates.values()) overruns += gate.overruns;
+    return overruns;
+  }
+
   /** Repositories struck from inline runs on this process, and why. */
   get inlineStrikes(): Record<string, string> {
     return Object.fromEntries([...this.inlineGates].flatMap(([repository, gate]) => (gate.struck === undefined ? [] : [[repository, gate.struck]])));
