@@ -12,6 +12,18 @@ export default defineConfig({
     poolOptions: { forks: { execArgv: ['--no-node-snapshot'] } },
     projects: [
       { extends: true, test: { name: 'unit', include: ['{apps,libs}/**/*.spec.ts'] } },
+      // The escape corpus again, each attack on the inline path (ADR 10). Not the uninterruptible
+      // built-ins: inline they hold the event loop, which the wedge strike and the supervisor's
+      // stall watchdog bound; in the isolate's thread they are contained as that spec shows.
+      {
+        extends: true,
+        test: {
+          name: 'escapes-inline',
+          include: ['libs/runtime/src/escapes/*.spec.ts'],
+          exclude: ['libs/runtime/src/escapes/uninterruptible-builtins.spec.ts', 'libs/runtime/src/escapes/inline-escapes.spec.ts'],
+          env: { DSP_ESCAPES_INLINE: 'on' },
+        },
+      },
       { extends: true, test: { name: 'int', include: ['{apps,libs,test}/**/*.int-spec.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       {
         extends: true,

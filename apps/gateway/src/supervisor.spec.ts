@@ -51,6 +51,20 @@ function supervise(fakeWorkerArgs: string[], options: { startGraceMs?: number } 
   supervisor = superviseWorkers({ workers: 1, log: (message) => logs.push(message), maxRestartsPerMinute: 30, stallLimitMs: STALL_LIMIT_MS, ...options });
 }
 
+/** The worker's DSP_GATEWAY_INLINE, as it reports it. */
+function inlineSettingOf(worker: Worker): Promise<string> {
+  return new Promise((resolve) => {
+    const listener = (message: unknown): void => {
+      if (typeof message === 'object' && message !== null && 'inline' in message) {
+        worker.off('message', listener);
+        resolve(String((message as { inline: unknown }).inline));
+      }
+    };
+    worker.on('message', listener);
+    worker.send('inline?');
+  });
+}
+
 function workerSendingHeartbeats(except?: Worker): Worker | undefined {
   return Object.values(cluster.workers ?? {}).find((worker) => worker !== undefined && worker !== except && heartbeats.has(worker.id));
 }
@@ -72,7 +86,16 @@ describe('superviseWorkers stall watchdog', () => {
     const replacement = await pollUntil(() => workerSendingHeartbeats(stuck), { description: 'a replacement worker sending heartbeats' });
     expect(replacement.process.pid).not.toBe(pid);
     expect(logs).toContainEqual(`worker ${pid} exited (SIGKILL); starting a new one`);
+    // A stall may come from a script run inline: replacements run without inline runs.
+    expect(await inlineSettingOf(replacement)).toBe('off');
   }, 20_000);
+
+  it('starts workers with inline runs on while none has stalled', async () => {
+    supervise(['heartbeats', String(HEARTBEAT_MS)]);
+    const worker = await pollUntil(() => workerSendingHeartbeats(), { description: 'a worker sending heartbeats' });
+
+    expect(await inlineSettingOf(worker)).toBe('on');
+  });
 
   it('leaves a worker that keeps sending heartbeats alone over several stall limits', async () => {
     supervise(['heartbeats', String(HEARTBEAT_MS)]);

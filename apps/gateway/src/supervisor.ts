@@ -68,8 +68,15 @@ export function superviseWorkers(options: SupervisorOptions): { stop(): Promise<
   let stopping = false;
   const restarts: number[] = [];
   const watched = new Map<Worker, Watched>();
+  /**
+   * Set once a worker stalled: its replacements (and every later worker) start with inline runs
+   * off. A script that earned inline runs and then wedges V8 in a built-in that does not check for
+   * interrupts holds its worker's event loop (ADR 10); without this it could do so again on every
+   * replacement, one worker after another.
+   */
+  let inlineOff = false;
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(inlineOff ? { DSP_GATEWAY_INLINE: 'off' } : undefined);
     if (stallLimitMs === false) return worker;
     watched.set(worker, { since: performance.now(), started: false });
     worker.on('message', (message: unknown) => {
@@ -116,6 +123,10 @@ export function superviseWorkers(options: SupervisorOptions): { stop(): Promise<
         );
         // Not worker.kill(): that first asks the worker to disconnect, which a stuck worker never does.
         worker.process.kill('SIGKILL');
+        if (entry.started && !inlineOff) {
+          inlineOff = true;
+          options.log('workers started from now on run every script slice in its isolate thread (DSP_GATEWAY_INLINE=off): a stall may come from a script run inline');
+        }
       }
     }, checkEveryMs);
     watchdog.unref();

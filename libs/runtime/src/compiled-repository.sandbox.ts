@@ -3,7 +3,7 @@ import type { BackendCall, BackendResult } from './backend-call.type';
 import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
 import { INLINE_BUDGET_MS, type InlineGate } from './inline-gate';
-import { isolateFailureOf } from './isolate-error.util';
+import { type IsolateFailure, isolateFailureOf } from './isolate-error.util';
 import { type Bridge, type InlineInvocation, type IsolatePool, WarmIsolate } from './warm-isolate';
 import { moduleCodeCacheConsumed } from './module-code-cache.util';
 import { linkModules } from './module-linking.util';
@@ -87,6 +87,8 @@ interface Slice {
  * slice runs on for seconds, and neither the timeout nor dispose() can cut it short.
  */
 const WEDGED_GRACE_MS = 1000;
+/** An inline batch that returns this many budgets late was not stopped by its timeout: a wedge. */
+const WEDGED_INLINE_FACTOR = 10;
 const ERROR_TEXT_CHARS = 4000;
 
 
@@ -250,11 +252,21 @@ export class CompiledRepository {
   async prepare(scriptPath: string, timeoutMs: number = DEFAULT_SCRIPT_LIMITS.timeoutMs): Promise<void> {
     const path = this.modules.has(scriptPath) ? scriptPath : normalizeScriptPath(scriptPath);
     if (!this.modules.has(path)) throw new ScriptError('script-not-found', `no script ${scriptPath} in this repository`, { scriptPath });
+    let timer: NodeJS.Timeout | undefined;
+    // A load that V8 cannot interrupt never settles: give up on it as a run's timer would.
+    const wedged = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.isDisposed = true;
+        reject(new ScriptError('script-timeout', `${path} did not finish loading within ${timeoutMs} ms`, { scriptPath: path }));
+      }, timeoutMs + WEDGED_GRACE_MS);
+    });
     try {
-      await this.load(path, timeoutMs);
+      await Promise.race([this.load(path, timeoutMs), wedged]);
     } catch (error) {
       if (this.isDisposed) this.collapse(undefined); // a module cut short while loading: the isolate is done for
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -445,16 +457,34 @@ export class CompiledRepository {
     let remaining = Number.POSITIVE_INFINITY;
     for (const { run } of batch) remaining = Math.min(remaining, Math.ceil(run.deadline - now));
     const budget = Math.max(1, Math.min(INLINE_BUDGET_MS, remaining));
-    const invocations = batch.map(({ run, request }): InlineInvocation => [run.id, run.scriptPath, request, run.services.names(), epoch + (run.deadline - now)]);
+    let invocations: ivm.ExternalCopy<InlineInvocation[]>;
+    try {
+      invocations = new ivm.ExternalCopy(batch.map(({ run, request }): InlineInvocation => [run.id, run.scriptPath, request, run.services.names(), epoch + (run.deadline - now)]));
+    } catch {
+      // A request that cannot be copied into the isolate (nothing ran): each run on its own, in
+      // the isolate's thread, where such a request fails alone.
+      for (const { run, request } of batch) this.runInIsolateThread(run, request);
+      return;
+    }
     this.inline.inlineRuns += batch.length;
     this.inline.inlineBatches += 1;
+    try {
+      this.bridge.invokeMany.applySync(undefined, [invocations.copyInto({ release: true })], { timeout: budget });
+    } catch (error) {
+      const failure = isolateFailureOf(error);
+      if (failure !== undefined) {
+        this.inlineBatchFailed(batch, failure, Number(this.isolate.cpuTime - cpuBefore) / 1e6, performance.now() - now, budget);
+        return;
+      }
+      // The batch ran, and isolated-vm then reported a promise a script rejected with no handler
+      // (it does so for any call): not the other runs' concern, their outcomes stand.
+    }
     let outcomes: string[];
     try {
-      this.bridge.invokeMany.applySync(undefined, [invocations], { arguments: { copy: true }, timeout: budget });
       // No script code runs here: the microtask queue was drained (or, on a timeout, cleared) above.
       outcomes = this.collectInline(batch);
-    } catch (error) {
-      this.inlineBatchFailed(batch, error, Number(this.isolate.cpuTime - cpuBefore) / 1e6, budget);
+    } catch {
+      this.collapse(undefined); // the isolate failed between two calls: nothing else to trust
       return;
     }
     batch.forEach(({ run }, index) => this.inlineAnswered(run, outcomes[index] ?? ''));
@@ -473,16 +503,14 @@ export class CompiledRepository {
     this.onDone(run.id, outcome.charCodeAt(0) - 48, outcome.slice(1));
   }
 
-  private inlineBatchFailed(batch: InlineRun[], error: unknown, cpuMs: number, budgetMs: number): void {
-    const failure = isolateFailureOf(error);
-    if (failure === undefined) {
-      // Nothing ran (e.g. a request that cannot be copied into the isolate): run each on its own,
-      // in the isolate's thread, where such a request fails alone.
-      for (const { run, request } of batch) this.runInIsolateThread(run, request);
-      return;
-    }
+  private inlineBatchFailed(batch: InlineRun[], failure: IsolateFailure, cpuMs: number, wallMs: number, budgetMs: number): void {
     const paths = [...new Set(batch.map(({ run }) => run.scriptPath))];
     const reason = `${failure} while running inline (${paths.join(', ')})`;
+    if (failure === 'timeout' && wallMs > WEDGED_INLINE_FACTOR * budgetMs) {
+      // V8 did not stop at the budget (a built-in that does not check for interrupts): the event
+      // loop was held that long. Never again for this repository on this process.
+      this.inline?.strike(`a batch held the event loop ${Math.round(wallMs)} ms on an inline budget of ${budgetMs} ms (${paths.join(', ')})`);
+    }
     if (failure !== 'timeout') {
       this.inline?.strike(reason);
       for (const path of paths) this.barInline(path);

@@ -4,9 +4,10 @@
  * built-ins are exactly as they were, and the repository (or a fresh compilation, when the attack
  * legitimately cost the isolate) still serves the benign script.
  */
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { BackendServices } from '../backend-services.port';
 import { CompiledRepository } from '../compiled-repository.sandbox';
+import { InlineGate } from '../inline-gate';
 import type { DeviceRequest } from '../device-request.type';
 import { RecordingBackendServices } from '../recording-backend-services.fake';
 import type { RunHooks } from '../run-hooks.type';
@@ -30,13 +31,43 @@ export interface Attack {
 
 const opened: CompiledRepository[] = [];
 
+/**
+ * DSP_ESCAPES_INLINE=on (the `escapes-inline` test project) puts every attack on the inline path:
+ * its module is evaluated first and its gate trusts it at once, so the attack's own run is the
+ * first slice run on the test's thread (ADR 10).
+ */
+const INLINE = process.env.DSP_ESCAPES_INLINE === 'on';
+const inlineGates: InlineGate[] = [];
+if (INLINE) {
+  // Proof that the project does what it says: the attacks of each file did run inline.
+  afterAll(() => expect(inlineGates.reduce((runs, gate) => runs + gate.inlineRuns, 0)).toBeGreaterThan(0));
+}
+
 /** Compiles `attack.js` (plus any helper modules) beside the benign script. */
 export async function compileAttack(source: string, options: { memoryMb?: number; extraFiles?: ScriptFile[] } = {}): Promise<Attack> {
   const memoryMb = options.memoryMb ?? ATTACK_LIMITS.memoryMb;
   const files = [{ path: 'attack.js', source }, ...(options.extraFiles ?? []), BENIGN];
-  const repository = await CompiledRepository.compile(files, { memoryMb });
+  const gate = INLINE ? new InlineGate('attacker', 0) : undefined;
+  if (gate) inlineGates.push(gate);
+  const repository = await CompiledRepository.compile(files, { memoryMb, inline: gate });
   opened.push(repository);
+  // Modules load in the isolate's thread, never inline: an attack made while its module loads
+  // (found out on a throwaway compilation) is left for its run to load, as in production.
+  if (INLINE && (await loadsCleanly(files, memoryMb))) await repository.prepare('attack.js', ATTACK_LIMITS.timeoutMs);
   return { repository, files, memoryMb };
+}
+
+async function loadsCleanly(files: ScriptFile[], memoryMb: number): Promise<boolean> {
+  const probe = await CompiledRepository.compile(files, { memoryMb }).catch(() => undefined);
+  if (probe === undefined) return false;
+  try {
+    await probe.prepare('attack.js', ATTACK_LIMITS.timeoutMs);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.dispose();
+  }
 }
 
 export function runAttack(
