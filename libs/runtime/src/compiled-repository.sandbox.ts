@@ -2,7 +2,7 @@ import ivm from 'isolated-vm';
 import type { BackendCall, BackendResult } from './backend-call.type';
 import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
-import { INLINE_BUDGET_MS, type InlineGate } from './inline-gate';
+import { INLINE_BUDGET_MS, INLINE_EARNING_SLICE_MS, type InlineGate } from './inline-gate';
 import { type IsolateFailure, isolateFailureOf } from './isolate-error.util';
 import { type Bridge, type InlineInvocation, type IsolatePool, WarmIsolate } from './warm-isolate';
 import { moduleCodeCacheConsumed } from './module-code-cache.util';
@@ -117,7 +117,7 @@ export class CompiledRepository {
   private watchdog: NodeJS.Timeout | undefined;
   private lastCpuTimeMs = 0;
   private readonly cacheReport: CodeCacheReport = { accepted: [], rejected: [], produced: new Map() };
-  /** Per script: runs in a row whose first slice ended within INLINE_BUDGET_MS. */
+  /** Per script: runs in a row whose first slice took under INLINE_EARNING_SLICE_MS. */
   private readonly cleanRuns = new Map<string, number>();
   /** Scripts that have earned inline runs, and scripts that hit a limit and never will. */
   private readonly inlineScripts = new Set<string>();
@@ -392,10 +392,10 @@ export class CompiledRepository {
     return this.inline.afterCleanRuns === 0 || this.inlineScripts.has(path);
   }
 
-  /** A first slice (queueing in the isolate's thread included) ended within the inline budget, or did not. */
+  /** A first slice (queueing in the isolate's thread included) was short enough to earn inline runs, or was not. */
   private recordCleanRun(path: string, sliceMs: number): void {
     if (this.inline?.open !== true || this.inlineBarred.has(path) || this.inlineScripts.has(path)) return;
-    const clean = sliceMs < INLINE_BUDGET_MS ? (this.cleanRuns.get(path) ?? 0) + 1 : 0;
+    const clean = sliceMs < INLINE_EARNING_SLICE_MS ? (this.cleanRuns.get(path) ?? 0) + 1 : 0;
     this.cleanRuns.set(path, clean);
     if (clean >= this.inline.afterCleanRuns) this.inlineScripts.add(path);
   }
@@ -524,7 +524,7 @@ export class CompiledRepository {
     // their answers; the others run again in the isolate's thread, under what is left of their own
     // budgets. Their first attempts' backend calls reach the host under the old ids and are ignored.
     if (cpuMs >= budgetMs / 2) {
-      this.inline?.overran(reason);
+      this.inline?.overran(`${reason}: ${cpuMs.toFixed(1)} ms of CPU in ${wallMs.toFixed(1)} ms`);
       for (const path of paths) this.forgetCleanRuns(path);
     }
     let outcomes: string[] = [];

@@ -30,4 +30,4 @@ export type { ScriptProblem } from './script-problem.type';
 export type { ScriptResponse } from './script-response.type';
 export { ScriptError, type ScriptErrorCode } from './script.error';
 export { transpileScript, transpileScripts, type TranspiledScript } from './typescript-transpile.util';
-export { INLINE_AFTER_CLEAN_RUNS, INLINE_BUDGET_MS, INLINE_OVERRUNS_ALLOWED, InlineGate } from './inline-gate';
+export { INLINE_AFTER_CLEAN_RUNS, INLINE_BUDGET_MS, INLINE_EARNING_SLICE_MS, INLINE_OVERRUNS_ALLOWED, InlineGate } from './inline-gate';

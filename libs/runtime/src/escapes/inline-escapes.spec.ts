@@ -12,7 +12,7 @@ import type { ScriptResponse } from '../script-response.type';
 import { expectHostIntact } from './escape-corpus.util';
 import type { ScriptLimits } from '../script-limits.type';
 
-/** A request budget far above the inline budget (5 ms), so that a stall shows which one held the event loop. */
+/** A request budget far above the inline budget (20 ms), so that a stall shows which one held the event loop. */
 const LIMITS: ScriptLimits = Object.freeze({ timeoutMs: 1000, memoryMb: 16 });
 /** The inline budget plus scheduling noise on a busy machine; a stall of a whole request budget is ten times this. */
 const STALL_LIMIT_MS = 100;
