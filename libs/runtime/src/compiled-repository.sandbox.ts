@@ -89,6 +89,8 @@ interface Slice {
 const WEDGED_GRACE_MS = 1000;
 /** An inline batch that returns this many budgets late was not stopped by its timeout: a wedge. */
 const WEDGED_INLINE_FACTOR = 10;
+/** Longest an inline batch waits for the isolate's thread to let go of the isolate. */
+const INLINE_WAIT_MS = 5;
 const ERROR_TEXT_CHARS = 4000;
 
 
@@ -125,6 +127,8 @@ export class CompiledRepository {
   /** Runs waiting for the next inline batch (flushed once per turn of the event loop). */
   private inlineQueue: InlineRun[] = [];
   private inlineFlushScheduled = false;
+  /** Set while a batch waits for the isolate's own slices to end (see flushInline). */
+  private inlineWaitTimer: NodeJS.Timeout | undefined;
 
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
@@ -445,12 +449,23 @@ export class CompiledRepository {
       return;
     }
     if (this.slices.length > 0) {
-      // A slice holds the isolate in its own thread, and applySync would wait for it: the batch
-      // waits instead, as it would in the isolate's queue, under its timers (sliceEnded flushes it).
+      // A slice holds the isolate in its own thread, and applySync would wait for it. The batch
+      // waits instead, briefly (sliceEnded flushes it): slices are short, and sending it to the
+      // isolate's thread would keep the isolate busy and every later batch out of inline runs.
+      // Past INLINE_WAIT_MS (slices that keep overlapping: backend results arriving under load) it
+      // goes to the isolate's thread after all, rather than wait for a gap that may not come.
       for (const { run } of batch) run.timer ??= setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
       this.inlineQueue = batch;
+      this.inlineWaitTimer ??= setTimeout(() => {
+        this.inlineWaitTimer = undefined;
+        const waiting = this.inlineQueue.filter(({ run }) => this.runs.get(run.id) === run);
+        this.inlineQueue = [];
+        for (const { run, request } of waiting) this.runInIsolateThread(run, request);
+      }, INLINE_WAIT_MS);
       return;
     }
+    clearTimeout(this.inlineWaitTimer);
+    this.inlineWaitTimer = undefined;
     const cpuBefore = this.isolate.cpuTime;
     const now = performance.now();
     const epoch = Date.now();
@@ -696,6 +711,8 @@ export class CompiledRepository {
   private collapse(memoryCulprit: ActiveRun | undefined): void {
     this.isDisposed = true;
     clearTimeout(this.watchdog);
+    clearTimeout(this.inlineWaitTimer);
+    this.inlineQueue = [];
     for (const run of [...this.runs.values()]) {
       this.finish(
         run,
