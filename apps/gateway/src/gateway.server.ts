@@ -108,7 +108,7 @@ export function createGatewayServer(
     rssBytes: process.memoryUsage.rss(),
     startup: registry.lastLoad,
     compile: registry.stats,
-    inline: { runs: registry.inlineRuns, batches: registry.inlineBatches, overruns: registry.inlineOverruns, struck: registry.inlineStrikes },
+    inline: registry.inline,
   }));
   const compileStat = (name: string, help: string, read: () => number): void => {
     new Counter({ name, help, registers: [metrics], collect() { this.reset(); this.inc(read()); } });
@@ -118,10 +118,10 @@ export function createGatewayServer(
   compileStat('dsp_gateway_code_cache_accepted_total', 'Scripts compiled from persisted V8 code cache', () => registry.stats.cacheAccepted);
   compileStat('dsp_gateway_code_cache_rejected_total', 'Scripts whose persisted V8 code cache V8 refused (compiled from source, replaced)', () => registry.stats.cacheRejected);
   compileStat('dsp_gateway_code_cache_missing_total', 'Scripts without persisted V8 code cache for this engine (compiled from source, stored)', () => registry.stats.cacheMissing);
-  compileStat('dsp_gateway_inline_runs_total', "Runs whose first slice ran inline on the event loop's thread (see InlineGate)", () => registry.inlineRuns);
-  compileStat('dsp_gateway_inline_batches_total', 'Batches those inline runs entered their isolates in', () => registry.inlineBatches);
-  compileStat('dsp_gateway_inline_overruns_total', 'Inline batches stopped at the inline budget (their runs restarted in the isolate thread)', () => registry.inlineOverruns);
-  new Gauge({ name: 'dsp_gateway_inline_struck_repositories', help: 'Repositories that hit a limit running inline and no longer run inline on this process', registers: [metrics], collect() { this.set(Object.keys(registry.inlineStrikes).length); } });
+  compileStat('dsp_gateway_inline_runs_total', "Runs whose first slice ran inline on the event loop's thread (see InlineGate)", () => registry.inline.runs);
+  compileStat('dsp_gateway_inline_batches_total', 'Batches those inline runs entered their isolates in', () => registry.inline.batches);
+  compileStat('dsp_gateway_inline_overruns_total', 'Inline batches stopped at the inline budget (their runs restarted in the isolate thread)', () => registry.inline.overruns);
+  new Gauge({ name: 'dsp_gateway_inline_struck_repositories', help: 'Repositories that hit a limit running inline and no longer run inline on this process', registers: [metrics], collect() { this.set(Object.keys(registry.inline.struck).length); } });
   new Gauge({ name: 'dsp_gateway_isolates', help: 'Live isolates of deployed repository versions on this process', registers: [metrics], collect() { this.set(registry.size); } });
   const insight = options.insight ?? new BackendInsight();
   insight.exportMetrics(metrics);
@@ -160,7 +160,7 @@ export function createGatewayServer(
     const route = serving.route;
     const rejection = guardrails.admit(repository.entry, route, repository.compiled);
     if (rejection) {
-      requests.inc({ repository: repository.entry.repository, endpoint: `${endpoint.method} ${endpoint.path}`, status: String(rejection.status) });
+      requests.inc({ repository: repository.entry.repository, endpoint: serving.label, status: String(rejection.status) });
       if (rejection.retryAfterSeconds !== undefined) reply.header('Retry-After', String(rejection.retryAfterSeconds));
       if (rejection.held) await new Promise<void>((resolve) => rejectionHold.hold(resolve));
       return reply.status(rejection.status).send({ error: { code: rejection.code, message: rejection.message } });

@@ -34,6 +34,16 @@ export interface CompileStats {
   cacheMissing: number;
 }
 
+export interface InlineReport {
+  /** Runs whose first slice ran inline, and the batches they entered their isolates in. */
+  runs: number;
+  batches: number;
+  /** Batches stopped at the inline budget. */
+  overruns: number;
+  /** Repositories that no longer run inline on this process, and why. */
+  struck: Record<string, string>;
+}
+
 export interface LoadReport {
   entries: number;
   endpoints: number;
@@ -68,7 +78,7 @@ export class LiveRegistry {
     /** Persisted code cache: loaded instead of compiling, and fed with what this node compiles. */
     private readonly artifacts?: ScriptArtifacts,
     /** Whether scripts that earned it run inline on the event loop's thread (see InlineGate). */
-    private readonly inline = true,
+    private readonly runInline = true,
   ) {}
 
   /** Loads every registry entry (at start and on periodic resync). */
@@ -175,7 +185,7 @@ export class LiveRegistry {
       memoryMb: memoryOf(entry),
       produceCachedData: this.artifacts !== undefined,
       pool: this.pool,
-      inline: this.inline ? this.inlineGateOf(entry.repository) : undefined,
+      inline: this.runInline ? this.inlineGateOf(entry.repository) : undefined,
     });
     const { accepted, rejected, produced } = compiled.codeCache;
     this.stats.compilations += 1;
@@ -204,30 +214,16 @@ export class LiveRegistry {
     return gate;
   }
 
-  /** Runs whose first slice ran inline on this process so far. */
-  get inlineRuns(): number {
-    let runs = 0;
-    for (const gate of this.inlineGates.values()) runs += gate.inlineRuns;
-    return runs;
-  }
-
-  /** The batches those runs entered their isolates in. */
-  get inlineBatches(): number {
-    let batches = 0;
-    for (const gate of this.inlineGates.values()) batches += gate.inlineBatches;
-    return batches;
-  }
-
-  /** Inline batches stopped at the inline budget. */
-  get inlineOverruns(): number {
-    let overruns = 0;
-    for (const gate of this.inlineGates.values()) overruns += gate.overruns;
-    return overruns;
-  }
-
-  /** Repositories struck from inline runs on this process, and why. */
-  get inlineStrikes(): Record<string, string> {
-    return Object.fromEntries([...this.inlineGates].flatMap(([repository, gate]) => (gate.struck === undefined ? [] : [[repository, gate.struck]])));
+  /** Inline runs on this process so far, over all repositories (see InlineGate). */
+  get inline(): InlineReport {
+    const report: InlineReport = { runs: 0, batches: 0, overruns: 0, struck: {} };
+    for (const [repository, gate] of this.inlineGates) {
+      report.runs += gate.inlineRuns;
+      report.batches += gate.inlineBatches;
+      report.overruns += gate.overruns;
+      if (gate.struck !== undefined) report.struck[repository] = gate.struck;
+    }
+    return report;
   }
 
   /** An entry's scripts as the isolate compiles them: persisted JavaScript and code cache, else the committed source. */

@@ -208,8 +208,8 @@ export class CompiledRepository {
     if (this.disposed) {
       return Promise.reject(new ScriptError('script-disposed', 'this compiled repository is disposed; compile it again', { scriptPath }));
     }
-    const path = this.modules.has(scriptPath) ? scriptPath : normalizeScriptPath(scriptPath);
-    if (!this.modules.has(path)) {
+    const path = this.scriptPathOf(scriptPath);
+    if (path === undefined) {
       return Promise.reject(new ScriptError('script-not-found', `no script ${scriptPath} in this repository`, { scriptPath }));
     }
     const { timeoutMs } = limits;
@@ -234,7 +234,7 @@ export class CompiledRepository {
         this.queueInline(run, request);
         return;
       }
-      run.timer = setTimeout(() => this.timeOut(run), timeoutMs);
+      this.armDeadline(run);
       if (!run.loading) {
         this.invoke(run, request);
       } else {
@@ -254,8 +254,8 @@ export class CompiledRepository {
    * handler). Rejects as that first run would: 'script-threw', 'script-timeout', 'script-not-found'.
    */
   async prepare(scriptPath: string, timeoutMs: number = DEFAULT_SCRIPT_LIMITS.timeoutMs): Promise<void> {
-    const path = this.modules.has(scriptPath) ? scriptPath : normalizeScriptPath(scriptPath);
-    if (!this.modules.has(path)) throw new ScriptError('script-not-found', `no script ${scriptPath} in this repository`, { scriptPath });
+    const path = this.scriptPathOf(scriptPath);
+    if (path === undefined) throw new ScriptError('script-not-found', `no script ${scriptPath} in this repository`, { scriptPath });
     let timer: NodeJS.Timeout | undefined;
     // A load that V8 cannot interrupt never settles: give up on it as a run's timer would.
     const wedged = new Promise<never>((_, reject) => {
@@ -272,6 +272,12 @@ export class CompiledRepository {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The compiled module's path for a script path as callers write it, if there is such a script. */
+  private scriptPathOf(scriptPath: string): string | undefined {
+    const path = this.modules.has(scriptPath) ? scriptPath : normalizeScriptPath(scriptPath);
+    return this.modules.has(path) ? path : undefined;
   }
 
   /** Ends every active run (they reject with 'script-disposed') and frees the isolate. */
@@ -376,7 +382,7 @@ export class CompiledRepository {
     const handedOver = performance.now();
     try {
       this.slice(remaining, () =>
-        this.bridge.invoke.apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined, Date.now() + remaining, false], {
+        this.bridge.invoke.apply(undefined, [run.id, run.scriptPath, request, run.services.names(), run.onLog !== undefined, Date.now() + remaining], {
           arguments: { copy: true },
           timeout: remaining,
         }),
@@ -441,8 +447,7 @@ export class CompiledRepository {
    * applySync returns); one that awaits a backend call goes on like any run, in the isolate's thread.
    */
   private flushInline(): void {
-    const batch = this.inlineQueue.filter(({ run }) => this.runs.get(run.id) === run);
-    this.inlineQueue = [];
+    const batch = this.takeInlineQueue();
     if (batch.length === 0 || this.disposed) return;
     if (this.inline?.open !== true) {
       for (const { run, request } of batch) this.runInIsolateThread(run, request);
@@ -454,13 +459,11 @@ export class CompiledRepository {
       // isolate's thread would keep the isolate busy and every later batch out of inline runs.
       // Past INLINE_WAIT_MS (slices that keep overlapping: backend results arriving under load) it
       // goes to the isolate's thread after all, rather than wait for a gap that may not come.
-      for (const { run } of batch) run.timer ??= setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
+      for (const { run } of batch) this.armDeadline(run);
       this.inlineQueue = batch;
       this.inlineWaitTimer ??= setTimeout(() => {
         this.inlineWaitTimer = undefined;
-        const waiting = this.inlineQueue.filter(({ run }) => this.runs.get(run.id) === run);
-        this.inlineQueue = [];
-        for (const { run, request } of waiting) this.runInIsolateThread(run, request);
+        for (const { run, request } of this.takeInlineQueue()) this.runInIsolateThread(run, request);
       }, INLINE_WAIT_MS);
       return;
     }
@@ -505,6 +508,13 @@ export class CompiledRepository {
     batch.forEach(({ run }, index) => this.inlineAnswered(run, outcomes[index] ?? ''));
   }
 
+  /** Empties the inline queue, keeping the runs still active (not timed out or ended by a collapse). */
+  private takeInlineQueue(): InlineRun[] {
+    const queued = this.inlineQueue.filter(({ run }) => this.runs.get(run.id) === run);
+    this.inlineQueue = [];
+    return queued;
+  }
+
   private collectInline(batch: InlineRun[]): string[] {
     return this.bridge.collectMany.applySync(undefined, [batch.map(({ run }) => run.id)], { arguments: { copy: true }, result: { copy: true } });
   }
@@ -512,7 +522,7 @@ export class CompiledRepository {
   /** An inline run's outcome ('' while it awaits a backend call: it goes on in the isolate's thread). */
   private inlineAnswered(run: ActiveRun, outcome: string): void {
     if (outcome === '') {
-      run.timer ??= setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
+      this.armDeadline(run);
       return;
     }
     this.onDone(run.id, outcome.charCodeAt(0) - 48, outcome.slice(1));
@@ -551,7 +561,7 @@ export class CompiledRepository {
     const unanswered: InlineRun[] = [];
     batch.forEach(({ run, request }, index) => {
       const outcome = outcomes[index] ?? '';
-      if (outcome !== '') this.onDone(run.id, outcome.charCodeAt(0) - 48, outcome.slice(1));
+      if (outcome !== '') this.inlineAnswered(run, outcome);
       else unanswered.push({ run, request });
     });
     // Dropped in the isolate while nothing else holds it (applySync would wait for a slice).
@@ -575,9 +585,13 @@ export class CompiledRepository {
   }
 
   private runInIsolateThread(run: ActiveRun, request: DeviceRequest): void {
-    clearTimeout(run.timer);
-    run.timer = setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
+    this.armDeadline(run);
     this.invoke(run, request);
+  }
+
+  /** Starts the run's deadline timer, unless it runs already (inline runs start without one). */
+  private armDeadline(run: ActiveRun): void {
+    run.timer ??= setTimeout(() => this.timeOut(run), Math.max(1, Math.ceil(run.deadline - performance.now())));
   }
 
   // --- host side of the bridge: the bootstrap calls these through applyIgnored ---

@@ -8,7 +8,7 @@ export type InlineInvocation = [number, string, DeviceRequest, string[], number]
 
 /** The bootstrap's functions, as the host calls them. */
 export interface Bridge {
-  invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number, inline: boolean) => void>;
+  invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number) => void>;
   /** Inline runs: [runId, path, request, serviceNames, deadline] each, one after another. */
   invokeMany: ivm.Reference<(batch: InlineInvocation[]) => void>;
   /** After invokeMany: per run, the outcome digit and payload of a run that finished, else ''. */
