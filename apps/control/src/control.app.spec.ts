@@ -16,8 +16,6 @@ describe('management API', () => {
     const plane = await startEmbeddedControlPlane(token);
     app = plane.app;
     stop = plane.close;
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
   });
   afterAll(async () => stop());
 

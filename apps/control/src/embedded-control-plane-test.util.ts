@@ -10,7 +10,7 @@ export interface EmbeddedControlPlane {
   close(): Promise<void>;
 }
 
-/** The control API and a running projector on embedded engines (no Kafka, no Cassandra), for specs. */
+/** The control API (initialised, ready for inject) and a running projector on embedded engines (no Kafka, no Cassandra), for specs. */
 export async function startEmbeddedControlPlane(adminToken: string): Promise<EmbeddedControlPlane> {
   const engines = openEmbeddedStorage(null);
   const log = new EmbeddedEventLog();
@@ -18,6 +18,8 @@ export async function startEmbeddedControlPlane(adminToken: string): Promise<Emb
   const projector = projectorApp.get(ProjectorService);
   await projector.start();
   const app = await createControlApp({ engines, log, adminToken, relayIntervalMs: 60_000, shared: true });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready(); // for inject(); listen() still works after it
   return {
     app,
     engines,

@@ -36,8 +36,6 @@ describe('backend insight across gateway nodes', () => {
     app = plane.app;
     engines = plane.engines;
     stop = plane.close;
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
   });
   afterAll(async () => stop());
 

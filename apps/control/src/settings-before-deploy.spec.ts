@@ -17,8 +17,6 @@ describe('settings before the first deployment', () => {
     const plane = await startEmbeddedControlPlane(token);
     ({ app, engines } = plane);
     stop = plane.close;
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
   });
   afterAll(async () => stop());
 

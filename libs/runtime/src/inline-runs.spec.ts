@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompiledRepository } from './compiled-repository.sandbox';
 import { INLINE_AFTER_CLEAN_RUNS, INLINE_BUDGET_MS, INLINE_OVERRUNS_ALLOWED, InlineGate } from './inline-gate';
 import { RecordingBackendServices } from './recording-backend-services.fake';
-import { compilerForSpec, deviceRequest, scriptErrorOf } from './sandbox-test.util';
+import { compilerForSpec, deviceRequest, longestStall, scriptErrorOf } from './sandbox-test.util';
 import type { ScriptLimits } from './script-limits.type';
 
 const LIMITS: ScriptLimits = { timeoutMs: 500, memoryMb: 32 };
@@ -43,25 +43,6 @@ async function earnInline(repository: CompiledRepository, gate: InlineGate, path
   expect(gate.inlineRuns).toBe(1);
   expect(runs).toBeGreaterThan(INLINE_AFTER_CLEAN_RUNS); // not before it has a record
   return runs;
-}
-
-/** The longest the host's event loop went without turning while `work` ran. */
-async function longestStall<T>(work: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 1);
-  try {
-    last = performance.now();
-    const value = await work();
-    stallMs = Math.max(stallMs, performance.now() - last);
-    return { value, stallMs };
-  } finally {
-    clearInterval(ticker);
-  }
 }
 
 describe('inline runs', () => {

@@ -37,3 +37,22 @@ export function compilerForSpec(defaults: CompileOptions = { memoryMb: TEST_LIMI
     return repository;
   };
 }
+
+/** The longest the host's event loop went without turning while `work` ran (a 1 ms ticker's largest gap). */
+export async function longestStall<T>(work: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+  let last = performance.now();
+  let stallMs = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last);
+    last = now;
+  }, 1);
+  try {
+    last = performance.now();
+    const value = await work();
+    stallMs = Math.max(stallMs, performance.now() - last);
+    return { value, stallMs };
+  } finally {
+    clearInterval(ticker);
+  }
+}

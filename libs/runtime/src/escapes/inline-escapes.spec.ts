@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CompiledRepository } from '../compiled-repository.sandbox';
 import { InlineGate } from '../inline-gate';
 import { RecordingBackendServices } from '../recording-backend-services.fake';
-import { deviceRequest, scriptErrorOf } from '../sandbox-test.util';
+import { deviceRequest, longestStall, scriptErrorOf } from '../sandbox-test.util';
 import type { ScriptResponse } from '../script-response.type';
 import { expectHostIntact } from './escape-corpus.util';
 import type { ScriptLimits } from '../script-limits.type';
@@ -42,21 +42,10 @@ async function inlineAttack(source: string): Promise<InlineAttack> {
     repository,
     gate,
     run: async (count = 1) => {
-      let last = performance.now();
-      let stallMs = 0;
-      const ticker = setInterval(() => {
-        stallMs = Math.max(stallMs, performance.now() - last);
-        last = performance.now();
-      }, 1);
-      try {
-        last = performance.now();
-        const runs = Array.from({ length: count }, () => repository.run('attack.js', deviceRequest(), services, LIMITS));
-        const outcomes = await Promise.allSettled(runs);
-        stallMs = Math.max(stallMs, performance.now() - last);
-        return { outcomes, stallMs };
-      } finally {
-        clearInterval(ticker);
-      }
+      const { value: outcomes, stallMs } = await longestStall(() =>
+        Promise.allSettled(Array.from({ length: count }, () => repository.run('attack.js', deviceRequest(), services, LIMITS))),
+      );
+      return { outcomes, stallMs };
     },
   };
 }
