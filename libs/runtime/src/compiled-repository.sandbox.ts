@@ -442,9 +442,10 @@ export class CompiledRepository {
   }
 
   /**
-   * Runs a batch's first slices on this thread under INLINE_BUDGET_MS in all, then collects their
-   * outcomes: a handler that needs no backend call has answered by then (microtasks run before
-   * applySync returns); one that awaits a backend call goes on like any run, in the isolate's thread.
+   * Runs a batch's first slices on this thread under INLINE_BUDGET_MS in all, in one call that
+   * returns their outcomes: a handler that needs no backend call has answered by then (microtasks
+   * run before applySync returns); one that awaits a backend call goes on like any run, in the
+   * isolate's thread.
    */
   private flushInline(): void {
     const batch = this.takeInlineQueue();
@@ -486,8 +487,10 @@ export class CompiledRepository {
     }
     this.inline.inlineRuns += batch.length;
     this.inline.inlineBatches += 1;
+    let outcomes: string[];
     try {
-      this.bridge.invokeMany.applySync(undefined, [invocations.copyInto({ release: true })], { timeout: budget });
+      // One crossing: the runs' microtasks have run when the outcomes are copied out.
+      outcomes = this.bridge.invokeMany.applySync(undefined, [invocations.copyInto({ release: true })], { timeout: budget, result: { copy: true } });
     } catch (error) {
       const failure = isolateFailureOf(error);
       if (failure !== undefined) {
@@ -496,14 +499,13 @@ export class CompiledRepository {
       }
       // The batch ran, and isolated-vm then reported a promise a script rejected with no handler
       // (it does so for any call): not the other runs' concern, their outcomes stand.
-    }
-    let outcomes: string[];
-    try {
-      // No script code runs here: the microtask queue was drained (or, on a timeout, cleared) above.
-      outcomes = this.collectInline(batch);
-    } catch {
-      this.collapse(undefined); // the isolate failed between two calls: nothing else to trust
-      return;
+      try {
+        // No script code runs here: the microtask queue was drained above.
+        outcomes = this.collectInline();
+      } catch {
+        this.collapse(undefined); // the isolate failed between two calls: nothing else to trust
+        return;
+      }
     }
     batch.forEach(({ run }, index) => this.inlineAnswered(run, outcomes[index] ?? ''));
   }
@@ -515,8 +517,9 @@ export class CompiledRepository {
     return queued;
   }
 
-  private collectInline(batch: InlineRun[]): string[] {
-    return this.bridge.collectMany.applySync(undefined, [batch.map(({ run }) => run.id)], { arguments: { copy: true }, result: { copy: true } });
+  /** The last batch's outcomes as they stood when its call failed. */
+  private collectInline(): string[] {
+    return this.bridge.collectMany.applySync(undefined, [], { result: { copy: true } });
   }
 
   /** An inline run's outcome ('' while it awaits a backend call: it goes on in the isolate's thread). */
@@ -554,7 +557,7 @@ export class CompiledRepository {
     }
     let outcomes: string[] = [];
     try {
-      outcomes = this.collectInline(batch);
+      outcomes = this.collectInline();
     } catch {
       // The isolate is gone: the runs below fail with 'script-disposed'.
     }

@@ -177,10 +177,13 @@ for (const [Collection, name] of [[Map, 'set'], [Set, 'add']]) {
 
 const handlers = new MapCtor(); // script path -> default export
 const runs = new MapCtor();     // run id -> { pending: Map(call id -> [resolve, reject]), calls } while the run is active
-// Runs invoked inline (on the host's thread, see CompiledRepository): run id -> '' while the host
-// has not collected it, or its outcome digit followed by its payload once it finished inline.
+// The open inline batch (see invokeMany): its runs' outcomes, and run id -> index in them. A batch is
+// open from invokeMany until the host's next call into the isolate: only such a call can make a
+// script go on (settling a backend call, another run), so a run that finishes after that reports
+// through hostDone like any other.
+let batchOutcomes;
 const inlineRuns = new MapCtor();
-const mapHas = Map.prototype.has;
+const mapClear = Map.prototype.clear;
 let nextCallId = 0;
 
 const cut = (text, max) => text.length > max ? reflectApply(stringSlice, text, [0, max]) + '…' : text;
@@ -214,11 +217,20 @@ function ownPromise(executor) {
 
 function finish(runId, outcome, payload) {
   if (!reflectApply(mapDelete, runs, [runId])) return;
-  if (reflectApply(mapHas, inlineRuns, [runId])) {
-    reflectApply(mapSet, inlineRuns, [runId, outcome + payload]); // the host collects it at once
+  const index = batchOutcomes === undefined ? undefined : reflectApply(mapGet, inlineRuns, [runId]);
+  if (index !== undefined) {
+    // Returned to the host by invokeMany: microtasks run before its result is copied out.
+    defineProperty(batchOutcomes, index, { __proto__: null, value: outcome + payload, writable: true, enumerable: true, configurable: true });
     return;
   }
   hostDone.applyIgnored(undefined, [runId, outcome, payload]);
+}
+
+/** The host called in again: runs of the last inline batch that had not finished report through hostDone. */
+function closeBatch() {
+  if (batchOutcomes === undefined) return;
+  batchOutcomes = undefined;
+  reflectApply(mapClear, inlineRuns, []);
 }
 
 /** True when the JSON text nests arrays and objects deeper than max (strings skipped). */
@@ -362,11 +374,15 @@ function createCtx(runId, serviceNames, wantsLog) {
   });
 }
 
-function invoke(runId, path, request, serviceNames, wantsLog, deadline, inline) {
+function invoke(runId, path, request, serviceNames, wantsLog, deadline) {
+  closeBatch();
+  start(runId, path, request, serviceNames, wantsLog, deadline);
+}
+
+function start(runId, path, request, serviceNames, wantsLog, deadline) {
   // A call that waited in this isolate's queue past its deadline was already answered with a
   // timeout by the host: running it now would spend a whole timeout of CPU for nobody.
   if (reflectApply(dateNow, DateCtor, []) >= deadline) return;
-  if (inline === true) reflectApply(mapSet, inlineRuns, [runId, '']);
   try {
     const handler = reflectApply(mapGet, handlers, [path]);
     reflectApply(mapSet, runs, [runId, { __proto__: null, pending: new MapCtor(), calls: 0 }]);
@@ -381,6 +397,7 @@ function invoke(runId, path, request, serviceNames, wantsLog, deadline, inline) 
 }
 
 function settle(runId, callId, ok, value) {
+  closeBatch();
   const run = reflectApply(mapGet, runs, [runId]);
   const resolvers = run === undefined ? undefined : reflectApply(mapGet, run.pending, [callId]);
   if (resolvers === undefined) return;
@@ -389,38 +406,48 @@ function settle(runId, callId, ok, value) {
   else resolvers[1](new ErrorCtor(value));
 }
 
-/** Inline runs, one after another: each entry is [runId, path, request, serviceNames, deadline]. */
+/**
+ * Inline runs, one after another: each entry is [runId, path, request, serviceNames, deadline].
+ * Returns, per run, its outcome digit and payload when it finished, else '' (it awaits a backend
+ * call and reports through hostDone when it finishes). The runs' microtasks have run by the time
+ * the host copies the array: V8 drains the queue when the host's call returns, under its timeout.
+ */
 function invokeMany(batch) {
+  closeBatch();
+  const outcomes = [];
+  for (let i = 0; i < batch.length; i += 1) {
+    // defineProperty, not assignment: a script may have put setters on Array.prototype.
+    defineProperty(outcomes, i, { __proto__: null, value: '', writable: true, enumerable: true, configurable: true });
+  }
+  batchOutcomes = outcomes;
   for (let i = 0; i < batch.length; i += 1) {
     const entry = batch[i];
-    invoke(entry[0], entry[1], entry[2], entry[3], false, entry[4], true);
+    reflectApply(mapSet, inlineRuns, [entry[0], i]);
+    start(entry[0], entry[1], entry[2], entry[3], false, entry[4]);
   }
+  return outcomes;
 }
 
 /**
- * Called by the host right after invokeMany returned (the runs' microtasks have run by then): per
- * run, its outcome digit and payload when it finished, else '' and the run reports through
- * hostDone when it finishes later (it awaits a backend call).
+ * When invokeMany's call failed after its runs started (a timeout, or a promise a script rejected
+ * with no handler, which isolated-vm reports as the call's failure): the outcomes it would have
+ * returned, as they stood when it was stopped.
  */
-function collectMany(runIds) {
-  const outcomes = [];
-  for (let i = 0; i < runIds.length; i += 1) {
-    const done = reflectApply(mapGet, inlineRuns, [runIds[i]]);
-    reflectApply(mapDelete, inlineRuns, [runIds[i]]);
-    // defineProperty, not assignment: a script may have put setters on Array.prototype.
-    defineProperty(outcomes, i, { __proto__: null, value: done === undefined ? '' : done, writable: true, enumerable: true, configurable: true });
-  }
+function collectMany() {
+  const outcomes = batchOutcomes === undefined ? [] : batchOutcomes;
+  closeBatch();
   return outcomes;
 }
 
 // The run is over on the host's side (timed out): its pending calls will never settle, and
 // whatever the script still does for it goes nowhere.
 function abandon(runId) {
+  closeBatch();
   reflectApply(mapDelete, runs, [runId]);
-  reflectApply(mapDelete, inlineRuns, [runId]);
 }
 
 function register(path, namespace) {
+  closeBatch();
   let handler;
   try {
     handler = namespace.default;

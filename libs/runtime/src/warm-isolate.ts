@@ -10,9 +10,10 @@ export type InlineInvocation = [number, string, DeviceRequest, string[], number]
 export interface Bridge {
   invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number) => void>;
   /** Inline runs: [runId, path, request, serviceNames, deadline] each, one after another. */
-  invokeMany: ivm.Reference<(batch: InlineInvocation[]) => void>;
-  /** After invokeMany: per run, the outcome digit and payload of a run that finished, else ''. */
-  collectMany: ivm.Reference<(runIds: number[]) => string[]>;
+  /** Runs a batch's first slices; per run, the outcome digit and payload of a run that finished, else ''. */
+  invokeMany: ivm.Reference<(batch: InlineInvocation[]) => string[]>;
+  /** After invokeMany failed: its outcomes as they stood then. */
+  collectMany: ivm.Reference<() => string[]>;
   settle: ivm.Reference<(runId: number, callId: number, ok: boolean, value: BackendResult | string) => void>;
   abandon: ivm.Reference<(runId: number) => void>;
   register: ivm.Reference<(path: string, namespace: unknown) => string>;

@@ -137,7 +137,7 @@ describe('inline escape attempts', () => {
 
   it('an endless microtask chain started after answering: the answer stands, the chain is cut at the budget', async () => {
     const attack = await inlineAttack(`export default () => {
-      const spin = () => Promise.resolve().then(spin);
+      const spin = () => { Promise.resolve().then(spin); };
       Promise.resolve().then(spin);
       return { status: 200, body: 'answered first' };
     };`);

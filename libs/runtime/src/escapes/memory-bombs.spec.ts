@@ -25,6 +25,10 @@ describe('memory bombs and oversized answers', () => {
     await expectMemoryBomb(`export default () => { let s = 'x'; for (;;) { s += s; s.indexOf('y'); } };`);
   });
 
+  it('a promise chain that nests forever (each step resolves to the next step\'s promise, so none can be collected): script-memory', async () => {
+    await expectMemoryBomb(`export default () => { const nest = () => Promise.resolve().then(nest); return nest(); };`);
+  });
+
   it('array growth: script-memory', async () => {
     await expectMemoryBomb(`export default () => { const hoard = []; for (let i = 0; ; i++) hoard.push({ i, pad: 'p' + i }); };`);
   });
