@@ -4,7 +4,7 @@ import type { BackendServices } from './backend-services.port';
 import type { DeviceRequest } from './device-request.type';
 import { INLINE_BUDGET_MS, INLINE_EARNING_SLICE_MS, type InlineGate } from './inline-gate';
 import { type IsolateFailure, isolateFailureOf } from './isolate-error.util';
-import { type Bridge, type InlineInvocation, type IsolatePool, WarmIsolate } from './warm-isolate';
+import { type Bridge, type InlineInvocation, type InlineOutcomes, type IsolatePool, WarmIsolate } from './warm-isolate';
 import { moduleCodeCacheConsumed } from './module-code-cache.util';
 import { linkModules } from './module-linking.util';
 import { importProblemsOf, isScriptPath, moduleUrlOf, normalizeScriptPath, syntaxProblemOf } from './module-specifier.util';
@@ -487,7 +487,7 @@ export class CompiledRepository {
     }
     this.inline.inlineRuns += batch.length;
     this.inline.inlineBatches += 1;
-    let outcomes: string[];
+    let outcomes: InlineOutcomes;
     try {
       // One crossing: the runs' microtasks have run when the outcomes are copied out.
       outcomes = this.bridge.invokeMany.applySync(undefined, [invocations.copyInto({ release: true })], { timeout: budget, result: { copy: true } });
@@ -518,7 +518,7 @@ export class CompiledRepository {
   }
 
   /** The last batch's outcomes as they stood when its call failed. */
-  private collectInline(): string[] {
+  private collectInline(): InlineOutcomes {
     return this.bridge.collectMany.applySync(undefined, [], { result: { copy: true } });
   }
 
@@ -555,7 +555,7 @@ export class CompiledRepository {
       this.inline?.overran(`${reason}: ${cpuMs.toFixed(1)} ms of CPU in ${wallMs.toFixed(1)} ms`);
       for (const path of paths) this.forgetCleanRuns(path);
     }
-    let outcomes: string[] = [];
+    let outcomes: InlineOutcomes = {};
     try {
       outcomes = this.collectInline();
     } catch {

@@ -83,7 +83,6 @@ const freeze = Object.freeze;
 const isArray = Array.isArray;
 const stringify = JSON.stringify;
 const PromiseCtor = Promise;
-const promiseThen = Promise.prototype.then;
 const promiseReject = Promise.reject;
 const ErrorCtor = Error;
 const TypeErrorCtor = TypeError;
@@ -95,7 +94,6 @@ const mapSet = Map.prototype.set;
 const mapDelete = Map.prototype.delete;
 const stringSlice = String.prototype.slice;
 const COPY_ARGUMENTS = freeze({ __proto__: null, arguments: freeze({ __proto__: null, copy: true }) });
-const NO_SPECIES = freeze({ __proto__: null, value: undefined });
 
 // --- guards on built-ins that V8 runs without checking for termination -------------------------
 // A timeout or dispose() reaches a script only where V8 checks for interrupts; these built-ins walk
@@ -176,7 +174,10 @@ for (const [Collection, name] of [[Map, 'set'], [Set, 'add']]) {
 // --- the bridge ----------------------------------------------------------------------------------
 
 const handlers = new MapCtor(); // script path -> default export
-const runs = new MapCtor();     // run id -> { pending: Map(call id -> [resolve, reject]), calls } while the run is active
+// run id -> { pending: Map(call id -> [resolve, reject]) once it calls a backend, calls } while the
+// run is active. Plain objects whose properties all exist from the start: reading and writing own
+// data properties never reaches a prototype a script may have given setters.
+const runs = new MapCtor();
 // The open inline batch (see invokeMany): its runs' outcomes, and run id -> index in them. A batch is
 // open from invokeMany until the host's next call into the isolate: only such a call can make a
 // script go on (settling a backend call, another run), so a run that finishes after that reports
@@ -208,19 +209,12 @@ function messageOf(error) {
   }
 }
 
-/** A promise whose then() uses the intrinsic Promise, whatever a script did to Promise[Symbol.species]. */
-function ownPromise(executor) {
-  const promise = new PromiseCtor(executor);
-  defineProperty(promise, 'constructor', NO_SPECIES);
-  return promise;
-}
-
 function finish(runId, outcome, payload) {
   if (!reflectApply(mapDelete, runs, [runId])) return;
   const index = batchOutcomes === undefined ? undefined : reflectApply(mapGet, inlineRuns, [runId]);
   if (index !== undefined) {
     // Returned to the host by invokeMany: microtasks run before its result is copied out.
-    defineProperty(batchOutcomes, index, { __proto__: null, value: outcome + payload, writable: true, enumerable: true, configurable: true });
+    batchOutcomes[index] = outcome + payload;
     return;
   }
   hostDone.applyIgnored(undefined, [runId, outcome, payload]);
@@ -265,9 +259,13 @@ function respond(runId, response) {
       return;
     }
     // Status and headers, then NUL (never found in JSON text), then the body's own JSON: the host
-    // parses the small head and sends the body's text as it is.
-    json = stringify({ __proto__: null, status: response.status, headers: response.headers });
-    if (typeof json !== 'string') throw new TypeErrorCtor('it serialises to ' + typeof json);
+    // parses the small head and sends the body's text as it is. The head is put together here
+    // (what JSON.stringify of { status, headers } gives, without an object a script could reach).
+    const statusJson = stringify(response.status);
+    const headersJson = stringify(response.headers);
+    json = statusJson === undefined ? '{' : '{"status":' + statusJson;
+    if (headersJson !== undefined) json = json + (statusJson === undefined ? '"headers":' : ',"headers":') + headersJson;
+    json = json + '}';
     const bodyJson = body === undefined ? undefined : stringify(body);
     if (typeof bodyJson === 'string') json = json + '\\0' + bodyJson;
   } catch (error) {
@@ -310,6 +308,7 @@ function send(runId, service, method, path, query, body, timeoutMs) {
     }
     run.calls += 1;
     const callId = ++nextCallId;
+    if (run.pending === undefined) run.pending = new MapCtor();
     reflectApply(mapSet, run.pending, [callId, [resolve, reject]]);
     try {
       hostCall.applyIgnored(undefined, [runId, callId, { service, method, path, query, body, timeoutMs }], COPY_ARGUMENTS);
@@ -339,40 +338,59 @@ function formatLogArgument(value) {
   }
 }
 
-function createCtx(runId, serviceNames, wantsLog) {
-  // Built on first use: most handlers of a busy endpoint never touch ctx.services.
-  let services;
-  let logged = 0;
-  return freeze({
-    get services() {
-      if (services === undefined) {
-        const clients = {};
-        for (let i = 0; i < serviceNames.length; i += 1) {
-          defineProperty(clients, serviceNames[i], { __proto__: null, value: serviceClient(runId, serviceNames[i]), enumerable: true });
-        }
-        services = freeze(clients);
+/**
+ * A run's ctx: a frozen object of its own with call and log; services is built on first use, by an
+ * accessor on the shared prototype (most handlers of a busy endpoint never touch it, and an
+ * accessor of its own per ctx costs more than the rest of a trivial run). Fields are defined, not
+ * assigned, so no setter a script put on Object.prototype sees them; the prototype is frozen and
+ * has no constructor a script could call to forge a ctx of another run.
+ */
+class RunContext {
+  #runId;
+  #serviceNames;
+  #wantsLog;
+  #services;
+  #logged = 0;
+  call = (call) => call === null || typeof call !== 'object'
+    ? reflectApply(promiseReject, PromiseCtor, [new TypeErrorCtor('ctx.call expects { service, method, path, query?, body? }')])
+    : send(this.#runId, call.service, call.method, call.path, call.query, call.body, call.timeoutMs);
+  log = (...values) => {
+    const runId = this.#runId;
+    if (!this.#wantsLog || this.#logged > ${LOG_LINES_PER_RUN} || reflectApply(mapGet, runs, [runId]) === undefined) return;
+    this.#logged += 1;
+    let line = '';
+    if (this.#logged > ${LOG_LINES_PER_RUN}) {
+      line = '[further log lines of this request were dropped]';
+    } else {
+      for (let i = 0; i < values.length && line.length <= ${LOG_LINE_CHARS}; i += 1) {
+        line = (i === 0 ? '' : line + ' ') + formatLogArgument(values[i]);
       }
-      return services;
-    },
-    call: (call) => call === null || typeof call !== 'object'
-      ? reflectApply(promiseReject, PromiseCtor, [new TypeErrorCtor('ctx.call expects { service, method, path, query?, body? }')])
-      : send(runId, call.service, call.method, call.path, call.query, call.body, call.timeoutMs),
-    log: (...values) => {
-      if (!wantsLog || logged > ${LOG_LINES_PER_RUN} || reflectApply(mapGet, runs, [runId]) === undefined) return;
-      logged += 1;
-      let line = '';
-      if (logged > ${LOG_LINES_PER_RUN}) {
-        line = '[further log lines of this request were dropped]';
-      } else {
-        for (let i = 0; i < values.length && line.length <= ${LOG_LINE_CHARS}; i += 1) {
-          line = (i === 0 ? '' : line + ' ') + formatLogArgument(values[i]);
-        }
-        line = cut(line, ${LOG_LINE_CHARS});
+      line = cut(line, ${LOG_LINE_CHARS});
+    }
+    hostLog.applyIgnored(undefined, [runId, line]);
+  };
+
+  constructor(runId, serviceNames, wantsLog) {
+    this.#runId = runId;
+    this.#serviceNames = serviceNames;
+    this.#wantsLog = wantsLog;
+    freeze(this);
+  }
+
+  get services() {
+    if (this.#services === undefined) {
+      const clients = {};
+      const names = this.#serviceNames;
+      for (let i = 0; i < names.length; i += 1) {
+        defineProperty(clients, names[i], { __proto__: null, value: serviceClient(this.#runId, names[i]), enumerable: true });
       }
-      hostLog.applyIgnored(undefined, [runId, line]);
-    },
-  });
+      this.#services = freeze(clients);
+    }
+    return this.#services;
+  }
 }
+delete RunContext.prototype.constructor;
+freeze(RunContext.prototype);
 
 function invoke(runId, path, request, serviceNames, wantsLog, deadline) {
   closeBatch();
@@ -383,23 +401,35 @@ function start(runId, path, request, serviceNames, wantsLog, deadline) {
   // A call that waited in this isolate's queue past its deadline was already answered with a
   // timeout by the host: running it now would spend a whole timeout of CPU for nobody.
   if (reflectApply(dateNow, DateCtor, []) >= deadline) return;
+  let result;
   try {
     const handler = reflectApply(mapGet, handlers, [path]);
-    reflectApply(mapSet, runs, [runId, { __proto__: null, pending: new MapCtor(), calls: 0 }]);
-    const result = handler(request, createCtx(runId, serviceNames, wantsLog));
-    reflectApply(promiseThen, ownPromise((resolve) => resolve(result)), [
-      (response) => respond(runId, response),
-      (error) => finish(runId, THREW, describe(error)),
-    ]);
+    reflectApply(mapSet, runs, [runId, { pending: undefined, calls: 0 }]);
+    result = handler(request, new RunContext(runId, serviceNames, wantsLog));
   } catch (error) {
     finish(runId, THREW, describe(error));
+    return;
   }
+  answer(runId, result);
+}
+
+// await, not then(): it never looks up Promise.prototype.then or Promise[Symbol.species], which
+// a script may have replaced, and adopts a native promise without extra turns.
+async function answer(runId, result) {
+  let response;
+  try {
+    response = await result;
+  } catch (error) {
+    finish(runId, THREW, describe(error));
+    return;
+  }
+  respond(runId, response);
 }
 
 function settle(runId, callId, ok, value) {
   closeBatch();
   const run = reflectApply(mapGet, runs, [runId]);
-  const resolvers = run === undefined ? undefined : reflectApply(mapGet, run.pending, [callId]);
+  const resolvers = run === undefined || run.pending === undefined ? undefined : reflectApply(mapGet, run.pending, [callId]);
   if (resolvers === undefined) return;
   reflectApply(mapDelete, run.pending, [callId]);
   if (ok) resolvers[0](value);
@@ -408,17 +438,16 @@ function settle(runId, callId, ok, value) {
 
 /**
  * Inline runs, one after another: each entry is [runId, path, request, serviceNames, deadline].
- * Returns, per run, its outcome digit and payload when it finished, else '' (it awaits a backend
- * call and reports through hostDone when it finishes). The runs' microtasks have run by the time
- * the host copies the array: V8 drains the queue when the host's call returns, under its timeout.
+ * Returns, by index in the batch, the outcome digit and payload of each run that finished; a run
+ * left out awaits a backend call and reports through hostDone when it finishes. The runs'
+ * microtasks have run by the time the host copies the result: V8 drains the queue when the host's
+ * call returns, under its timeout.
  */
 function invokeMany(batch) {
   closeBatch();
-  const outcomes = [];
-  for (let i = 0; i < batch.length; i += 1) {
-    // defineProperty, not assignment: a script may have put setters on Array.prototype.
-    defineProperty(outcomes, i, { __proto__: null, value: '', writable: true, enumerable: true, configurable: true });
-  }
+  // Index -> outcome; a run not in it has not finished. No prototype, so no setter a script put on
+  // Array.prototype or Object.prototype sees an outcome.
+  const outcomes = { __proto__: null };
   batchOutcomes = outcomes;
   for (let i = 0; i < batch.length; i += 1) {
     const entry = batch[i];
@@ -434,7 +463,7 @@ function invokeMany(batch) {
  * returned, as they stood when it was stopped.
  */
 function collectMany() {
-  const outcomes = batchOutcomes === undefined ? [] : batchOutcomes;
+  const outcomes = batchOutcomes === undefined ? { __proto__: null } : batchOutcomes;
   closeBatch();
   return outcomes;
 }

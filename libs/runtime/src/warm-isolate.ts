@@ -5,15 +5,17 @@ import { MAP_ENTRIES_PER_MB, SANDBOX_BOOTSTRAP } from './sandbox-bootstrap.const
 
 /** One run of an inline batch, as invokeMany takes it: [runId, path, request, serviceNames, deadline]. */
 export type InlineInvocation = [number, string, DeviceRequest, string[], number];
+/** Outcomes of an inline batch by index; a run that has not finished has none. */
+export type InlineOutcomes = Partial<Record<number, string>>;
 
 /** The bootstrap's functions, as the host calls them. */
 export interface Bridge {
   invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number) => void>;
   /** Inline runs: [runId, path, request, serviceNames, deadline] each, one after another. */
-  /** Runs a batch's first slices; per run, the outcome digit and payload of a run that finished, else ''. */
-  invokeMany: ivm.Reference<(batch: InlineInvocation[]) => string[]>;
+  /** Runs a batch's first slices; by index in the batch, the outcome digit and payload of each run that finished. */
+  invokeMany: ivm.Reference<(batch: InlineInvocation[]) => InlineOutcomes>;
   /** After invokeMany failed: its outcomes as they stood then. */
-  collectMany: ivm.Reference<() => string[]>;
+  collectMany: ivm.Reference<() => InlineOutcomes>;
   settle: ivm.Reference<(runId: number, callId: number, ok: boolean, value: BackendResult | string) => void>;
   abandon: ivm.Reference<(runId: number) => void>;
   register: ivm.Reference<(path: string, namespace: unknown) => string>;

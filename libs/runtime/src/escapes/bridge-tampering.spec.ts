@@ -89,6 +89,35 @@ describe('poisoned built-ins the bridge relies on', () => {
     await expectServesAfter(attack, { disposed: false });
   });
 
+  it("ctx's shared prototype: no constructor to forge another run's ctx, an accessor that refuses other objects, and setters on Object.prototype never see ctx's own call and log", async () => {
+    const { attack, outcome } = await attackWith(
+      `const seen = [];
+      for (const name of ['call', 'log']) {
+        Object.defineProperty(Object.prototype, name, { set() { seen.push(name); }, get() { return undefined; }, configurable: true });
+      }
+      export default async (request, ctx) => {
+        const prototype = Object.getPrototypeOf(ctx);
+        const getter = Object.getOwnPropertyDescriptor(prototype, 'services').get;
+        const forged = (() => { try { return getter.call({}); } catch (error) { return error.name; } })();
+        const { log, call } = ctx; // taken off ctx, they still work
+        log('destructured');
+        const called = await call({ service: 'catalog', method: 'GET', path: '/d' });
+        return { status: 200, body: {
+          seen, ownKeys: Reflect.ownKeys(ctx), prototypeKeys: Reflect.ownKeys(prototype), constructor: ctx.constructor === Object,
+          prototypeFrozen: Object.isFrozen(prototype), forged, called: called.body.path, services: Object.keys(ctx.services),
+        } };
+      };`,
+      { services, hooks: { onLog: () => undefined } },
+    );
+
+    expect((await outcome).body).toEqual({
+      seen: [], ownKeys: ['call', 'log'], prototypeKeys: ['services'], constructor: true,
+      prototypeFrozen: true, forged: 'TypeError', called: '/d', services: ['catalog', 'broken'],
+    });
+    expectHostIntact();
+    await expectServesAfter(attack, { disposed: false });
+  });
+
   it('redefining frozen host-provided objects (ctx, its services) with Reflect and Object.defineProperty: refused', async () => {
     const { attack, outcome } = await attackWith(
       `export default (request, ctx) => {

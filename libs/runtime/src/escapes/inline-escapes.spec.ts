@@ -179,12 +179,13 @@ describe('inline escape attempts', () => {
   it('looking for the batch bridge or its state from script code finds nothing', async () => {
     const attack = await inlineAttack(`export default (request, ctx) => {
       const names = ['invokeMany', 'collectMany', 'inlineRuns', 'hostDone', 'hostCall', 'runs', 'handlers'];
-      return { status: 200, body: { globals: names.filter((name) => name in globalThis), ctxKeys: Reflect.ownKeys(ctx).map(String) } };
+      const keys = (object) => Reflect.ownKeys(object).map(String);
+      return { status: 200, body: { globals: names.filter((name) => name in globalThis), ctxKeys: keys(ctx), ctxPrototypeKeys: keys(Object.getPrototypeOf(ctx)) } };
     };`);
 
     const { outcomes } = await attack.run();
 
-    expect(answered(outcomes[0]).body).toEqual({ globals: [], ctxKeys: ['services', 'call', 'log'] });
+    expect(answered(outcomes[0]).body).toEqual({ globals: [], ctxKeys: ['call', 'log'], ctxPrototypeKeys: ['services'] });
     expect(attack.gate.inlineRuns).toBe(1);
     expectHostIntact();
   });

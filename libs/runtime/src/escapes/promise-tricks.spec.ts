@@ -67,7 +67,7 @@ describe('promise and iterator tricks', () => {
     await expectServesAfter(attack, { disposed: false });
   });
 
-  it('Promise.prototype.then overridden before the host settles a backend call: the script only breaks its own promises', async () => {
+  it('Promise.prototype.then overridden before the host settles a backend call: neither await nor the bridge calls it, the run answers', async () => {
     const { attack, outcome } = await attackWith(
       `export default async (request, ctx) => {
         const pending = ctx.services.catalog.get('/x');
@@ -78,8 +78,7 @@ describe('promise and iterator tricks', () => {
       { services },
     );
 
-    const error = await scriptErrorOf(outcome, 'script-threw');
-    expect(error.message).toBe('attack.js threw Error: then is mine');
+    expect((await outcome).body).toBe('/x');
     expectHostIntact();
     await expectServesAfter(attack, { disposed: false });
   });
