@@ -64,6 +64,6 @@ describe('V8 code cache', () => {
 
   it('the engine fingerprint names the V8 and isolated-vm versions it is valid for', () => {
     expect(engineFingerprint()).toContain(`v8 ${process.versions.v8}`);
-    expect(engineFingerprint()).toContain('isolated-vm 5.0.4-dsp.2');
+    expect(engineFingerprint()).toContain('isolated-vm 5.0.4-dsp.3');
   });
 });

@@ -117,6 +117,22 @@ describe('promise and iterator tricks', () => {
     await expectServesAfter(attack, { disposed: false });
   });
 
+  it('an unhandled rejection, then a backend call awaited: the run still answers (isolated-vm reported the rejection as the failure of the call that started the run)', async () => {
+    const { attack, outcome } = await attackWith(
+      `export default async (request, ctx) => {
+        Promise.reject(new Error('nobody listens'));
+        const backend = await ctx.services.catalog.get('/after');
+        Promise.reject(new Error('nor after the call'));
+        return { status: 200, body: backend.body };
+      };`,
+      { services },
+    );
+
+    expect((await outcome).body).toBe('/after');
+    expectHostIntact();
+    await expectServesAfter(attack, { disposed: false });
+  });
+
   it('an async generator as the handler: its generator object is not a response (script-bad-response)', async () => {
     const { attack, outcome } = await attackWith(`export default async function* () { yield { status: 200 }; }`);
 
