@@ -11,7 +11,7 @@ import { BackendInsight } from './backend-insight';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EndpointDeclarationV1 } from '@dsp/contracts';
 import type { RegistryEntry } from '@dsp/store';
-import { type BackendServices, type DeviceRequest, type ScriptLimits, type ScriptResponse, ScriptError, DEFAULT_SCRIPT_LIMITS } from '@dsp/runtime';
+import { type BackendServices, type DeviceRequest, type ScriptLimits, type ScriptResponse, ScriptError, DEFAULT_SCRIPT_LIMITS, bodyJsonOf } from '@dsp/runtime';
 import type { LiveRegistry } from './live-registry';
 import { PREVIEW_HEADER, PreviewError, PreviewRegistry } from './preview-registry';
 
@@ -45,7 +45,7 @@ function deviceRequestOf(request: FastifyRequest, path: string, params: Record<s
  */
 function sendScriptResponse(reply: FastifyReply, response: ScriptResponse): FastifyReply {
   reply.status(response.status).headers(response.headers);
-  const json = response.bodyJson;
+  const json = bodyJsonOf(response);
   if (json === undefined || json.charCodeAt(0) === 0x22 /* a JSON string */) return reply.send(response.body);
   if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8');
   return reply.send(json);
@@ -167,7 +167,7 @@ export function createGatewayServer(
     }
     let failed = false;
     let isolate: IsolateCpuClock = repository.compiled;
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const endpointLabel = serving.label;
     reply.header('X-DSP-Commit', repository.entry.commit);
     const deviceRequest = deviceRequestOf(request, path, params);
@@ -197,7 +197,7 @@ export function createGatewayServer(
       if (!(error instanceof ScriptError)) options.onError?.(`gateway error on ${endpointLabel}: ${String(error)}`);
       return reply.status(status).send({ error: { code, message: error instanceof Error ? error.message : String(error) } });
     } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const seconds = (performance.now() - started) / 1000;
       latency.observe({ repository: repository.entry.repository, endpoint: endpointLabel }, seconds);
       // Quotas and the fair share are charged the isolate's own CPU time, not this wall time.
       guardrails.finish(repository.entry.repository, route, failed, isolate);

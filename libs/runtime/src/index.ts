@@ -28,6 +28,7 @@ export { DEFAULT_SCRIPT_LIMITS, MAX_SCRIPT_MEMORY_MB, MIN_SCRIPT_MEMORY_MB } fro
 export type { ScriptLimits } from './script-limits.type';
 export type { ScriptProblem } from './script-problem.type';
 export type { ScriptResponse } from './script-response.type';
+export { bodyJsonOf } from './script-response.util';
 export { ScriptError, type ScriptErrorCode } from './script.error';
 export { transpileScript, transpileScripts, type TranspiledScript } from './typescript-transpile.util';
 export { INLINE_AFTER_CLEAN_RUNS, INLINE_BUDGET_MS, INLINE_EARNING_SLICE_MS, INLINE_OVERRUNS_ALLOWED, InlineGate } from './inline-gate';

@@ -3,6 +3,10 @@ import type { ScriptResponse } from './script-response.type';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
+/** Bodies of up to this many characters of JSON are parsed when the response is: see parseScriptResponse. */
+const EAGER_BODY_CHARS = 1024;
+const bodyJsonByResponse = new WeakMap<ScriptResponse, string>();
+
 /**
  * Headers that frame the HTTP message or the connection belong to the server: a script that set
  * content-length or transfer-encoding could make the server's reply disagree with its own framing
@@ -43,11 +47,25 @@ export function parseScriptResponse(payload: string, scriptPath: string): Script
     }
   }
   if (cut < 0) return { status, headers: checkedHeaders, body: undefined };
-  return withBodyJson({ status, headers: checkedHeaders }, payload.slice(cut + 1));
+  const bodyJson = payload.slice(cut + 1);
+  // A small body is parsed at once (a lazy accessor costs more than parsing it); a large one when
+  // first read, if ever: a server sends bodyJsonOf instead.
+  const response: ScriptResponse =
+    bodyJson.length <= EAGER_BODY_CHARS ? { status, headers: checkedHeaders, body: JSON.parse(bodyJson) as unknown } : withLazyBody({ status, headers: checkedHeaders }, bodyJson);
+  bodyJsonByResponse.set(response, bodyJson);
+  return response;
+}
+
+/**
+ * The body of a response from parseScriptResponse as the JSON text the script's isolate produced
+ * (undefined without a body): a server sends it as it is instead of serialising the body again.
+ */
+export function bodyJsonOf(response: ScriptResponse): string | undefined {
+  return bodyJsonByResponse.get(response);
 }
 
 /** A response whose body is parsed from `bodyJson` when it is first read. */
-function withBodyJson(head: Omit<ScriptResponse, 'body'>, bodyJson: string): ScriptResponse {
+function withLazyBody(head: Omit<ScriptResponse, 'body'>, bodyJson: string): ScriptResponse {
   const response = head as ScriptResponse;
   Object.defineProperty(response, 'body', {
     enumerable: true,
@@ -61,7 +79,6 @@ function withBodyJson(head: Omit<ScriptResponse, 'body'>, bodyJson: string): Scr
       Object.defineProperty(response, 'body', { value, enumerable: true, writable: true, configurable: true });
     },
   });
-  Object.defineProperty(response, 'bodyJson', { value: bodyJson, enumerable: false });
   return response;
 }
 
