@@ -81,6 +81,12 @@ describe('walking skeleton over Kafka and Cassandra', () => {
     commits.push(first.body.commit);
     await untilServed(gateways.map((g) => g.url), first.body.commit);
     for (const gateway of gateways) expect(await callHello(gateway.url)).toMatchObject({ status: 200, version: 1 });
+    // Each gateway counted and timed what it served, per repository and endpoint.
+    for (const gateway of gateways) {
+      const metrics = await (await fetch(`${gateway.url}/_dsp/metrics`)).text();
+      expect(metrics).toMatch(new RegExp(`^dsp_gateway_requests_total\\{repository="${REPO}",endpoint="GET /tv/hello/:name",status="200"\\} [1-9]`, 'm'));
+      expect(metrics).toMatch(new RegExp(`^dsp_gateway_request_seconds_count\\{repository="${REPO}",endpoint="GET /tv/hello/:name"\\} [1-9]`, 'm'));
+    }
   });
 
   it('replaces it on both gateways with a second commit', async () => {

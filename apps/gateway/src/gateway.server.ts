@@ -8,7 +8,8 @@ import { routeKey } from '@dsp/deployment';
 import { Guardrails, type IsolateCpuClock } from './guardrails';
 import { DEFAULT_REJECTION_HOLD_MS, RejectionHold } from './rejection-hold';
 import { BackendInsight } from './backend-insight';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { type EndpointRequests, RequestMetrics } from './request-metrics';
 import type { EndpointDeclarationV1 } from '@dsp/contracts';
 import type { RegistryEntry } from '@dsp/store';
 import { type BackendServices, type DeviceRequest, type ScriptLimits, type ScriptResponse, ScriptError, DEFAULT_SCRIPT_LIMITS, bodyJsonOf } from '@dsp/runtime';
@@ -59,6 +60,8 @@ interface EndpointServing {
   limits: ScriptLimits;
   /** The backend services, traced for insight under this repository, endpoint and commit. */
   services: BackendServices;
+  /** Its request counts and latency (metrics). */
+  requests: EndpointRequests;
 }
 
 /** An endpoint's declared limits, with the platform's defaults for what it leaves out. */
@@ -93,8 +96,7 @@ export function createGatewayServer(
   });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const requests = new Counter({ name: 'dsp_gateway_requests_total', help: 'Device requests by repository, endpoint and status', labelNames: ['repository', 'endpoint', 'status'], registers: [metrics] });
-  const latency = new Histogram({ name: 'dsp_gateway_request_seconds', help: 'Device request latency', labelNames: ['repository', 'endpoint'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metrics] });
+  const requestMetrics = new RequestMetrics(metrics);
   const scriptCpu = new Counter({ name: 'dsp_gateway_script_cpu_seconds_total', help: "CPU time of repositories' isolates (script execution)", labelNames: ['repository'], registers: [metrics] });
   guardrails.onCpuCharged((repository, cpuMs) => scriptCpu.inc({ repository }, cpuMs / 1000));
 
@@ -136,6 +138,7 @@ export function createGatewayServer(
         route: routeKey(endpoint.method, endpoint.path),
         limits: limitsOf(endpoint),
         services: insight.tracing(services, { repository: entry.repository, endpoint: label, commit: entry.commit }),
+        requests: requestMetrics.of(entry.repository, label),
       };
       servingByEndpoint.set(endpoint, serving);
     }
@@ -160,7 +163,7 @@ export function createGatewayServer(
     const route = serving.route;
     const rejection = guardrails.admit(repository.entry, route, repository.compiled);
     if (rejection) {
-      requests.inc({ repository: repository.entry.repository, endpoint: serving.label, status: String(rejection.status) });
+      serving.requests.counted(rejection.status);
       if (rejection.retryAfterSeconds !== undefined) reply.header('Retry-After', String(rejection.retryAfterSeconds));
       if (rejection.held) await new Promise<void>((resolve) => rejectionHold.hold(resolve));
       return reply.status(rejection.status).send({ error: { code: rejection.code, message: rejection.message } });
@@ -186,19 +189,18 @@ export function createGatewayServer(
         isolate = fresh.repository.compiled;
         response = await fresh.repository.compiled.run(endpoint.script, deviceRequest, serving.services, limits);
       }
-      requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(response.status) });
+      serving.requests.counted(response.status);
       return sendScriptResponse(reply, response);
     } catch (error) {
       failed = true;
       const code = error instanceof ScriptError ? error.code : 'gateway-error';
       const status = STATUS_BY_SCRIPT_ERROR[code] ?? 500;
-      requests.inc({ repository: repository.entry.repository, endpoint: endpointLabel, status: String(status) });
+      serving.requests.counted(status);
       if (repository.compiled.disposed) void registry.recompile(repository.entry.repository).catch(() => undefined);
       if (!(error instanceof ScriptError)) options.onError?.(`gateway error on ${endpointLabel}: ${String(error)}`);
       return reply.status(status).send({ error: { code, message: error instanceof Error ? error.message : String(error) } });
     } finally {
-      const seconds = (performance.now() - started) / 1000;
-      latency.observe({ repository: repository.entry.repository, endpoint: endpointLabel }, seconds);
+      serving.requests.timed((performance.now() - started) / 1000);
       // Quotas and the fair share are charged the isolate's own CPU time, not this wall time.
       guardrails.finish(repository.entry.repository, route, failed, isolate);
     }
