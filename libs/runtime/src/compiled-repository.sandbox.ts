@@ -506,8 +506,9 @@ export class CompiledRepository {
         this.inlineBatchFailed(batch, failure, Number(this.isolate.cpuTime - cpuBefore) / 1e6, performance.now() - now, budget);
         return;
       }
-      // The batch ran, and isolated-vm then reported a promise a script rejected with no handler
-      // (it does so for any call): not the other runs' concern, their outcomes stand.
+      // The call failed for a reason that is not the isolate's after the runs started (upstream
+      // isolated-vm did so for a promise a script left rejected; 5.0.4-dsp.3 no longer does): the
+      // outcomes the runs reached stand.
       try {
         // No script code runs here: the microtask queue was drained above.
         outcomes = this.collectInline();

@@ -458,9 +458,8 @@ function invokeMany(batch) {
 }
 
 /**
- * When invokeMany's call failed after its runs started (a timeout, or a promise a script rejected
- * with no handler, which isolated-vm reports as the call's failure): the outcomes it would have
- * returned, as they stood when it was stopped.
+ * When invokeMany's call failed after its runs started (a timeout, or a failure that is not the
+ * isolate's): the outcomes it would have returned, as they stood when it was stopped.
  */
 function collectMany() {
   const outcomes = batchOutcomes === undefined ? { __proto__: null } : batchOutcomes;

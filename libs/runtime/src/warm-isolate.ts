@@ -11,8 +11,7 @@ export type InlineOutcomes = Partial<Record<number, string>>;
 /** The bootstrap's functions, as the host calls them. */
 export interface Bridge {
   invoke: ivm.Reference<(runId: number, path: string, request: DeviceRequest, serviceNames: string[], wantsLog: boolean, deadline: number) => void>;
-  /** Inline runs: [runId, path, request, serviceNames, deadline] each, one after another. */
-  /** Runs a batch's first slices; by index in the batch, the outcome digit and payload of each run that finished. */
+  /** Runs a batch's first slices, one after another; by index in the batch, the outcome digit and payload of each run that finished. */
   invokeMany: ivm.Reference<(batch: InlineInvocation[]) => InlineOutcomes>;
   /** After invokeMany failed: its outcomes as they stood then. */
   collectMany: ivm.Reference<() => InlineOutcomes>;
